@@ -163,7 +163,7 @@ def check_catalogue(catalogue: Catalogue) -> None:
             problems.append(f"{indicator.code}: kind must be flow or stock")
     for indicator in catalogue.indicators:
         if indicator.parent and indicator.parent not in seen:
-            problems.append(f"{indicator.code}: parent {indicator.parent!r} is not in the catalogue")
+            problems.append(f"{indicator.code}: parent {indicator.parent!r} is unknown")
         if indicator.learners_code and indicator.learners_code not in seen:
             problems.append(f"{indicator.code}: learners_code {indicator.learners_code!r} unknown")
     if problems:

@@ -1,0 +1,3 @@
+from api.urls_common import common_patterns
+
+urlpatterns = [*common_patterns]

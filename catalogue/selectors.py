@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from catalogue.models import Period
+from catalogue.spec import Catalogue, load_catalogue, version_for_year
+
+
+@lru_cache(maxsize=16)
+def _catalogue_version(version: int) -> Catalogue:
+    return load_catalogue(version)
+
+
+def catalogue_for_year(year: int) -> Catalogue:
+    """The catalogue in force for a year (cached per process: the files change only
+    with a deploy)."""
+    return _catalogue_version(version_for_year(year))
+
+
+def period_by_code(code: str) -> Period | None:
+    return Period.objects.filter(code=code).first()
+
+
+def periods_list() -> list[Period]:
+    return list(Period.objects.all())

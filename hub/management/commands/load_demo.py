@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from hub.demo import demo_logins, load_structure
+from tenants.services import school_host
+
+
+class Command(BaseCommand):
+    help = "Load the demo clusters, schools, users and seed figures (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--list-logins", action="store_true", help="only print the demo logins")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not options["list_logins"]:
+            counts = load_structure()
+            self.stdout.write(
+                f"Demo loaded: {counts['clusters']} clusters, {counts['schools']} schools, "
+                f"{counts['memberships']} yearly memberships."
+            )
+        port = settings.PORT
+        self.stdout.write(f"Password for every demo login: {settings.DEMO_PASSWORD}")
+        for login in demo_logins():
+            where = (
+                f"http://{school_host(login.school)}:{port}/"
+                if login.school
+                else f"http://{settings.HUB_DOMAIN}:{port}/"
+            )
+            self.stdout.write(f"  {login.username:<22} {login.role:<28} {where}")

@@ -1,0 +1,33 @@
+"""Celery configuration (read by worker.app through the CELERY_ namespace)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hub.settings.env import env_int, env_str
+
+_REDIS_URL = env_str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+CELERY_BROKER_URL = _REDIS_URL
+CELERY_RESULT_BACKEND = _REDIS_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Tasks are idempotent, so a task lost with its worker is redelivered rather than dropped.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Longer than the longest job (a report for the largest cluster), so Redis does not
+# redeliver a task that is still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "worker.tasks.publish.*": {"queue": "publish"},
+    "worker.tasks.aggregate.*": {"queue": "aggregate"},
+    "worker.tasks.reports.*": {"queue": "reports"},
+}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}

@@ -1,0 +1,7 @@
+from hub.settings.base import *  # noqa: F403
+from hub.settings.base import HUB_DOMAIN
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"
+ALLOWED_HOSTS = ["localhost", ".localhost", "testserver", f".{HUB_DOMAIN}", HUB_DOMAIN]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tenants.selectors import user_schools
+from tenants.services import school_host
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    tenant = request.tenant  # type: ignore[attr-defined]
+    memberships = user_schools(request.user)  # type: ignore[arg-type]
+    port = request.get_port()
+    suffix = "" if port in ("80", "443") else f":{port}"
+    links = [
+        {
+            "school": membership.school,
+            "role": membership.get_role_display(),
+            "url": f"{request.scheme}://{school_host(membership.school.schema_name)}{suffix}/",
+        }
+        for membership in memberships
+    ]
+    template = (
+        "hub/home_public.html"
+        if tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
+        else "hub/home_school.html"
+    )
+    return render(request, template, {"school_links": links})

@@ -1,0 +1,131 @@
+"""Shared fixtures: a small world of schools built once per session in the real
+PostgreSQL test database (schemas cannot be rolled back cheaply for every test)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tenants.models import Cluster, School, SchoolRole
+from tenants.services import (
+    cluster_membership_set,
+    cluster_upsert,
+    department_role_grant,
+    public_tenant_ensure,
+    school_provision,
+    school_role_grant,
+    user_ensure,
+)
+
+PASSWORD = "pw-for-tests"
+NORTH = "mien-nui-bien-gioi-phia-bac"
+MIDLANDS = "trung-du-mien-nui-phia-bac"
+# slug, name, cluster in 2024, role in 2024
+WORLD_SCHOOLS = [
+    ("quangninh", "Trường Đào tạo cán bộ Nguyễn Văn Cừ tỉnh Quảng Ninh", NORTH, "lead"),
+    ("hagiang", "Trường Chính trị tỉnh Hà Giang", NORTH, "standing_deputy"),
+    ("langson", "Trường Chính trị Hoàng Văn Thụ tỉnh Lạng Sơn", NORTH, "deputy"),
+    ("dienbien", "Trường Chính trị tỉnh Điện Biên", NORTH, "member"),
+    ("thainguyen", "Trường Chính trị tỉnh Thái Nguyên", MIDLANDS, "lead"),
+    ("backan", "Trường Chính trị tỉnh Bắc Kạn", MIDLANDS, "member"),
+]
+
+
+@dataclass
+class World:
+    schools: dict[str, School]
+    clusters: dict[str, Cluster]
+
+    def host(self, slug: str | None = None) -> str:
+        return f"{slug}.{settings.HUB_DOMAIN}" if slug else settings.HUB_DOMAIN
+
+
+def build_world() -> World:
+    public_tenant_ensure()
+    clusters = {
+        NORTH: cluster_upsert(
+            slug=NORTH,
+            name_vi="Cụm thi đua các trường chính trị khu vực miền núi, biên giới phía Bắc",
+            name_en="Northern mountain & border cluster",
+        ),
+        MIDLANDS: cluster_upsert(
+            slug=MIDLANDS,
+            name_vi="Cụm thi đua các trường chính trị khu vực trung du miền núi phía Bắc",
+            name_en="Northern midlands cluster",
+        ),
+    }
+    schools: dict[str, School] = {}
+    for slug, name, cluster, role in WORLD_SCHOOLS:
+        school = School.objects.filter(schema_name=slug).first() or school_provision(
+            slug=slug, name_vi=name, short_name=name, province=slug
+        )
+        schools[slug] = school
+        for year in (2023, 2024):
+            # In 2023 every school was a plain member, so roles visibly change by year.
+            cluster_membership_set(
+                school=school,
+                cluster=clusters[cluster],
+                year=year,
+                role=role if year == 2024 else "member",
+            )
+        for school_role in (SchoolRole.EDITOR, SchoolRole.APPROVER):
+            user = user_ensure(username=f"{slug}-{school_role}", password=PASSWORD)
+            school_role_grant(user=user, school=school, role=school_role)
+    department = user_ensure(username="department", password=PASSWORD)
+    department_role_grant(user=department)
+    user_ensure(username="nobody", password=PASSWORD)
+    return World(schools=schools, clusters=clusters)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[World]:  # type: ignore[override]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        world = build_world()
+    yield world
+
+
+@pytest.fixture
+def world(django_db_setup: World, db: None) -> World:
+    return django_db_setup
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def page_client() -> callable:  # type: ignore[valid-type]
+    """A logged-in Django test client on a host: page_client("quangninh-editor", "quangninh")."""
+
+    def make(username: str | None, slug: str | None = None) -> Client:
+        host = f"{slug}.{settings.HUB_DOMAIN}" if slug else settings.HUB_DOMAIN
+        client = Client(HTTP_HOST=host)
+        if username:
+            client.force_login(user(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client() -> callable:  # type: ignore[valid-type]
+    """An API client with a token on a host: api_client("quangninh-editor", "quangninh")."""
+
+    def make(username: str | None, slug: str | None = None) -> APIClient:
+        host = f"{slug}.{settings.HUB_DOMAIN}" if slug else settings.HUB_DOMAIN
+        client = APIClient(HTTP_HOST=host)
+        if username:
+            token, _ = Token.objects.get_or_create(user=user(username))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.db import connection
+
+from worker.celery_app import app
+
+
+@app.task(name="worker.tasks.diagnostics.current_schema")
+def current_schema() -> dict[str, str]:
+    """Which schema the task ran in, as seen by the database itself."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+    return {"connection_schema": connection.schema_name, "database_schema": schema}
