@@ -1,3 +1,16 @@
-from api.urls_common import common_patterns
+from django.urls import path
 
-urlpatterns = [*common_patterns]
+from api.urls_common import common_patterns
+from api.views_submissions import AuditView, ReopenView, ReviewView, SubmissionView, SubmitView
+
+PERIOD = "submissions/<str:period_code>/"
+
+urlpatterns = [
+    *common_patterns,
+    path(PERIOD, SubmissionView.as_view(), name="api-submission"),
+    path(PERIOD + "submit/", SubmitView.as_view(), name="api-submission-submit"),
+    path(PERIOD + "accept/", ReviewView.as_view(accept=True), name="api-submission-accept"),
+    path(PERIOD + "return/", ReviewView.as_view(accept=False), name="api-submission-return"),
+    path(PERIOD + "reopen/", ReopenView.as_view(), name="api-submission-reopen"),
+    path(PERIOD + "audit/", AuditView.as_view(), name="api-submission-audit"),
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from catalogue.models import Period
+from catalogue.services import period_ensure
 from tenants.models import Cluster, School, SchoolRole
 from tenants.services import (
     cluster_membership_set,
@@ -47,8 +50,17 @@ class World:
         return f"{slug}.{settings.HUB_DOMAIN}" if slug else settings.HUB_DOMAIN
 
 
+OPEN_PERIODS = ["2023-H1", "2023-Y", "2024-H1", "2024-Y"]
+CLOSED_PERIOD = "2022-H1"
+
+
 def build_world() -> World:
     public_tenant_ensure()
+    for code in OPEN_PERIODS:
+        period = period_ensure(code=code)
+        # Tests run long after these periods closed; keep them open so entry works.
+        Period.objects.filter(pk=period.pk).update(closes_on=date(2099, 12, 31))
+    period_ensure(code=CLOSED_PERIOD)
     clusters = {
         NORTH: cluster_upsert(
             slug=NORTH,

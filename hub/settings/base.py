@@ -116,6 +116,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "hub" / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / ".hub" / "media")))
+# Uploaded files go under MEDIA_ROOT/<schema>/ and are only served through views that
+# check access: there is no public MEDIA_URL.
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+STORAGES = {
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,57 @@
+"""Reads of a school's submissions. Callers run them inside the school's schema
+(services do it with schema_context; views run on the school's host)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from catalogue.models import Period
+from submissions.models import AuditEntry, Narrative, Submission, Value
+
+
+@dataclass
+class CurrentValues:
+    values: dict[str, int | None] = field(default_factory=dict)
+    not_applicable: set[str] = field(default_factory=set)
+    explanations: dict[str, str] = field(default_factory=dict)
+    narratives: dict[str, str] = field(default_factory=dict)
+
+
+def submission_of(*, period: Period) -> Submission | None:
+    return Submission.objects.filter(period=period).first()
+
+
+def values_of(*, period: Period) -> CurrentValues:
+    current = CurrentValues()
+    for row in Value.objects.filter(submission__period=period):
+        current.values[row.code] = row.value
+        if row.not_applicable:
+            current.not_applicable.add(row.code)
+        if row.explanation:
+            current.explanations[row.code] = row.explanation
+    current.narratives = dict(
+        Narrative.objects.filter(submission__period=period).values_list("section", "text")
+    )
+    return current
+
+
+def history_for(*, period: Period) -> dict[str, list[tuple[str, int]]]:
+    """The school's earlier values for the same kind of period (H1 with H1, Y with Y)."""
+    rows = (
+        Value.objects.filter(
+            submission__period__kind=period.kind,
+            submission__period__year__lt=period.year,
+            value__isnull=False,
+        )
+        .values_list("code", "submission__period__code", "value")
+        .order_by("submission__period__year")
+    )
+    history: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for code, period_code, value in rows:
+        history[code].append((period_code, value))
+    return dict(history)
+
+
+def audit_of(*, period: Period) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(submission__period=period))

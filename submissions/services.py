@@ -1,0 +1,315 @@
+"""Writes to a school's submissions. Every function takes the school explicitly and
+runs inside its schema; every change is audited; every save is all-or-nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from api.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from submissions.models import AuditEntry, Channel, Narrative, NarrativeSection, Status, Submission, Value
+from submissions.selectors import history_for, values_of
+from submissions.validation import Finding, blocking_findings, findings_for_submit, validate_entries
+from tenants.models import School
+
+logger = logging.getLogger(__name__)
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change and through which door."""
+
+    user_id: int | None
+    username: str
+    channel: str = Channel.PAGE
+
+
+@dataclass
+class Changes:
+    values: dict[str, object] = field(default_factory=dict)
+    narratives: dict[str, str] = field(default_factory=dict)
+    explanations: dict[str, str] = field(default_factory=dict)
+    not_applicable: dict[str, bool] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not (self.values or self.narratives or self.explanations or self.not_applicable)
+
+
+class SubmissionInvalid(DomainError):
+    """Refused input; `findings` says what and where."""
+
+    def __init__(self, message: str, findings: list[Finding], language: str) -> None:
+        super().__init__(message, findings=[f.as_dict(language) for f in findings])
+        self.findings = findings
+
+
+def submission_ensure(*, school: School, period: Period) -> Submission:
+    with schema_context(school.schema_name):
+        submission, _created = Submission.objects.get_or_create(
+            period=period, defaults={"catalogue_version": catalogue_for_year(period.year).version}
+        )
+        return submission
+
+
+def _locked_reason(submission: Submission, period: Period) -> str | None:
+    if submission.status == Status.ACCEPTED:
+        return _("Báo cáo đã được chấp nhận nên không thể sửa; cần mở lại trước.")
+    if submission.status == Status.SUBMITTED:
+        return _("Báo cáo đã gửi nên không thể sửa; cần mở lại hoặc chờ trả lại.")
+    reopened_late = submission.reopened_at and timezone.localdate(submission.reopened_at) > period.closes_on
+    if timezone.localdate() > period.closes_on and not reopened_late:
+        return _("Kỳ báo cáo đã khóa từ ngày %(date)s; cần mở lại trước.") % {
+            "date": period.closes_on.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+def _audit(
+    submission: Submission, actor: Actor, kind: str, field_name: str, old: object, new: object,
+    comment: str = "",
+) -> AuditEntry:
+    return AuditEntry(
+        submission=submission, user_id=actor.user_id, username=actor.username,
+        channel=actor.channel, kind=kind, field=field_name,
+        old=None if old is None else str(old), new=None if new is None else str(new),
+        comment=comment, version=submission.version,
+    )
+
+
+def submission_update(
+    *, school: School, period: Period, expected_version: int, changes: Changes, actor: Actor,
+    language: str = "vi",
+) -> tuple[Submission, list[AuditEntry]]:
+    """Save values, notes and narratives of a draft; refuse a stale version (409).
+
+    Nothing is written unless every value reads cleanly; unchanged input writes nothing
+    and keeps the version.
+    """
+    catalogue = catalogue_for_year(period.year)
+    parsed, errors = validate_entries(catalogue=catalogue, raw_values=changes.values)
+    unknown_sections = set(changes.narratives) - set(NarrativeSection.values)
+    for code in {*changes.explanations, *changes.not_applicable} - set(catalogue.by_code):
+        errors.append(
+            Finding(
+                code=code, kind="error", blocking=True,
+                message_vi=f"Không có chỉ tiêu “{code}” trong danh mục.",
+                message_en=f"There is no indicator “{code}” in the catalogue.",
+            )
+        )
+    if unknown_sections:
+        raise DomainError(
+            _("Mục nội dung không hợp lệ: %(sections)s") % {"sections": ", ".join(sorted(unknown_sections))}
+        )
+    if errors:
+        raise SubmissionInvalid(_("Số liệu chưa hợp lệ; chưa có gì được lưu."), errors, language)
+
+    with schema_context(school.schema_name), transaction.atomic():
+        submission_ensure(school=school, period=period)
+        submission = Submission.objects.select_for_update().get(period=period)
+        if submission.version != expected_version:
+            raise ConflictError(
+                _(
+                    "Báo cáo đã được người khác thay đổi (phiên bản %(current)s, bạn sửa từ "
+                    "phiên bản %(yours)s). Hãy tải lại để xem thay đổi; chưa có gì được lưu."
+                )
+                % {"current": submission.version, "yours": expected_version},
+                version=submission.version,
+            )
+        locked = _locked_reason(submission, period)
+        if locked:
+            raise ConflictError(locked, version=submission.version)
+
+        existing = {row.code: row for row in Value.objects.filter(submission=submission)}
+        entries: list[AuditEntry] = []
+        touched: dict[str, Value] = {}
+
+        def row_for(code: str) -> Value:
+            if code not in touched:
+                touched[code] = existing.get(code) or Value(submission=submission, code=code)
+            return touched[code]
+
+        for code, value in parsed.items():
+            row = existing.get(code)
+            old = row.value if row else None
+            if row is None and value is None:
+                continue
+            if old != value:
+                row_for(code).value = value
+                entries.append(_audit(submission, actor, AuditEntry.Kind.VALUE, code, old, value))
+        for code, text in changes.explanations.items():
+            old_text = existing[code].explanation if code in existing else ""
+            if old_text != text.strip():
+                row_for(code).explanation = text.strip()
+                entries.append(_audit(submission, actor, AuditEntry.Kind.NOTE, f"{code}:explanation", old_text, text.strip()))
+        for code, flag in changes.not_applicable.items():
+            old_flag = existing[code].not_applicable if code in existing else False
+            if old_flag != bool(flag):
+                row_for(code).not_applicable = bool(flag)
+                entries.append(_audit(submission, actor, AuditEntry.Kind.NOTE, f"{code}:not_applicable", old_flag, bool(flag)))
+
+        narratives = {n.section: n for n in Narrative.objects.filter(submission=submission)}
+        changed_narratives: list[Narrative] = []
+        for section, text in changes.narratives.items():
+            current = narratives.get(section)
+            old_text = current.text if current else ""
+            if old_text != text:
+                narrative = current or Narrative(submission=submission, section=section)
+                narrative.text = text
+                changed_narratives.append(narrative)
+                entries.append(_audit(submission, actor, AuditEntry.Kind.NARRATIVE, section, old_text, text))
+
+        if not entries:
+            return submission, []
+        submission.version += 1
+        for entry in entries:
+            entry.version = submission.version
+        for row in touched.values():
+            row.save()
+        for narrative in changed_narratives:
+            narrative.save()
+        submission.save(update_fields=["version", "updated_at"])
+        AuditEntry.objects.bulk_create(entries)
+        return submission, entries
+
+
+def submission_findings(*, school: School, period: Period) -> list[Finding]:
+    """What the hub notices about the current figures (shown live and before submit)."""
+    catalogue = catalogue_for_year(period.year)
+    with schema_context(school.schema_name):
+        current = values_of(period=period)
+        history = history_for(period=period)
+    return findings_for_submit(
+        catalogue=catalogue, values=current.values, not_applicable=current.not_applicable,
+        explanations=current.explanations, history=history,
+    )
+
+
+def _change_status(
+    submission: Submission, actor: Actor, new_status: str, comment: str = ""
+) -> AuditEntry:
+    old_status = submission.status
+    submission.status = new_status
+    submission.version += 1
+    entry = _audit(submission, actor, AuditEntry.Kind.STATUS, "status", old_status, new_status, comment)
+    entry.save()
+    return entry
+
+
+def submission_submit(
+    *, school: School, period: Period, actor: Actor, expected_version: int | None = None,
+    language: str = "vi",
+) -> Submission:
+    """Submit to the cluster's lead school, unless something still blocks it."""
+    findings = submission_findings(school=school, period=period)
+    blocking = blocking_findings(findings)
+    with schema_context(school.schema_name), transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(period=period).first()
+        if submission is None:
+            raise NotFoundError(_("Chưa có báo cáo cho kỳ %(period)s.") % {"period": period.code})
+        if expected_version is not None and submission.version != expected_version:
+            raise ConflictError(
+                _("Báo cáo đã thay đổi từ lúc bạn mở (phiên bản %(current)s); hãy tải lại.")
+                % {"current": submission.version},
+                version=submission.version,
+            )
+        if submission.status not in EDITABLE:
+            raise ConflictError(
+                _("Chỉ gửi được báo cáo đang ở trạng thái nháp hoặc bị trả lại."),
+                version=submission.version,
+            )
+        locked = _locked_reason(submission, period)
+        if locked:
+            raise ConflictError(locked, version=submission.version)
+        if blocking:
+            raise SubmissionInvalid(
+                _("Chưa gửi được: còn %(count)s vấn đề cần sửa hoặc giải trình.") % {"count": len(blocking)},
+                blocking, language,
+            )
+        _change_status(submission, actor, Status.SUBMITTED)
+        submission.submitted_at = timezone.now()
+        submission.submitted_by = actor.username
+        submission.save()
+        queue_publish(school=school, period=period)
+    return submission
+
+
+def submission_review(
+    *, school: School, period: Period, actor: Actor, accept: bool, comment: str = "",
+) -> Submission:
+    """The lead school's decision on a submitted report. Returning needs a comment."""
+    if not accept and not comment.strip():
+        raise DomainError(_("Khi trả lại báo cáo cần ghi rõ lý do."))
+    with schema_context(school.schema_name), transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(period=period).first()
+        if submission is None or submission.status != Status.SUBMITTED:
+            raise ConflictError(_("Chỉ duyệt được báo cáo đã gửi và chưa được duyệt."))
+        _change_status(submission, actor, Status.ACCEPTED if accept else Status.RETURNED, comment)
+        submission.reviewed_at = timezone.now()
+        submission.reviewed_by = actor.username
+        submission.review_comment = comment.strip()
+        submission.save()
+        queue_publish(school=school, period=period)
+    return submission
+
+
+def submission_reopen(*, school: School, period: Period, actor: Actor, reason: str) -> Submission:
+    """Back to draft (an approver of the school or the department), with a reason."""
+    if not reason.strip():
+        raise DomainError(_("Cần ghi lý do mở lại báo cáo."))
+    with schema_context(school.schema_name), transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(period=period).first()
+        if submission is None:
+            raise NotFoundError(_("Chưa có báo cáo cho kỳ %(period)s.") % {"period": period.code})
+        if submission.status == Status.DRAFT and timezone.localdate() <= period.closes_on:
+            raise ConflictError(_("Báo cáo đang là bản nháp, không cần mở lại."))
+        _change_status(submission, actor, Status.DRAFT, reason.strip())
+        submission.reopened_at = timezone.now()
+        submission.save()
+        queue_publish(school=school, period=period)
+    return submission
+
+
+def ensure_can_review(*, can_review: bool) -> None:
+    if not can_review:
+        raise ForbiddenError(_("Chỉ trường cụm trưởng của cụm trong năm đó mới được duyệt báo cáo."))
+
+
+def queue_publish(*, school: School, period: Period) -> None:
+    """Publish the school's figures once the transaction commits.
+
+    If the broker is down the submission is still saved; the reconcile task
+    republishes whatever is stale, so the figures appear once the broker is back.
+    """
+    slug, code = school.schema_name, period.code
+
+    def send() -> None:
+        from worker.tasks.publish import publish_submission
+
+        try:
+            with schema_context(slug):
+                publish_submission.delay(period_code=code)
+        except Exception as error:  # noqa: BLE001 - any broker failure must not lose the save
+            logger.warning("Publishing %s %s deferred to reconcile: %s", slug, code, error)
+
+    transaction.on_commit(send)
+
+
+def apply_import(
+    *, school: School, period: Period, expected_version: int, values: Mapping[str, int | None],
+    actor: Actor, language: str = "vi",
+) -> tuple[Submission, list[AuditEntry]]:
+    """Save values read from an uploaded file through the same rules as the form."""
+    return submission_update(
+        school=school, period=period, expected_version=expected_version,
+        changes=Changes(values=dict(values)), actor=actor, language=language,
+    )
