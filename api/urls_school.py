@@ -1,5 +1,6 @@
 from django.urls import path
 
+from api.urls_clusters import cluster_patterns
 from api.urls_common import common_patterns
 from api.views_submissions import AuditView, ReopenView, ReviewView, SubmissionView, SubmitView
 
@@ -7,6 +8,7 @@ PERIOD = "submissions/<str:period_code>/"
 
 urlpatterns = [
     *common_patterns,
+    *cluster_patterns,
     path(PERIOD, SubmissionView.as_view(), name="api-submission"),
     path(PERIOD + "submit/", SubmitView.as_view(), name="api-submission-submit"),
     path(PERIOD + "accept/", ReviewView.as_view(accept=True), name="api-submission-accept"),

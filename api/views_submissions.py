@@ -66,9 +66,15 @@ def submission_state(request: Request, period: Period) -> dict[str, object]:
 class SubmissionInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
     values = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
-    narratives = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
-    explanations = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict)
-    not_applicable = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
+    narratives = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+    explanations = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False, default=dict
+    )
+    not_applicable = serializers.DictField(
+        child=serializers.BooleanField(), required=False, default=dict
+    )
 
 
 class SubmissionOutput(serializers.Serializer):
@@ -125,7 +131,8 @@ class SubmitView(APIView):
         version = request.data.get("version") if hasattr(request.data, "get") else None
         submission_submit(
             school=request.tenant,  # type: ignore[attr-defined]
-            period=period, actor=api_actor(request),
+            period=period,
+            actor=api_actor(request),
             expected_version=int(version) if version not in (None, "") else None,
             language=get_language() or "vi",
         )
@@ -152,7 +159,9 @@ class ReviewView(APIView):
         data.is_valid(raise_exception=True)
         submission_review(
             school=request.tenant,  # type: ignore[attr-defined]
-            period=period, actor=api_actor(request), accept=self.accept,
+            period=period,
+            actor=api_actor(request),
+            accept=self.accept,
             comment=data.validated_data["comment"],
         )
         return Response(submission_state(request, period))
@@ -170,12 +179,16 @@ class ReopenView(APIView):
         period = resolve_period(period_code)
         access = request_access(request)
         if not (access.can_approve or access.is_department):
-            raise ForbiddenError(_("Chỉ lãnh đạo phê duyệt của trường hoặc Vụ mới được mở lại báo cáo."))
+            raise ForbiddenError(
+                _("Chỉ lãnh đạo phê duyệt của trường hoặc Vụ mới được mở lại báo cáo.")
+            )
         data = ReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_reopen(
             school=request.tenant,  # type: ignore[attr-defined]
-            period=period, actor=api_actor(request), reason=data.validated_data["reason"],
+            period=period,
+            actor=api_actor(request),
+            reason=data.validated_data["reason"],
         )
         return Response(submission_state(request, period), status=status.HTTP_200_OK)
 

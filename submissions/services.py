@@ -15,7 +15,15 @@ from django_tenants.utils import schema_context
 from api.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
-from submissions.models import AuditEntry, Channel, Narrative, NarrativeSection, Status, Submission, Value
+from submissions.models import (
+    AuditEntry,
+    Channel,
+    Narrative,
+    NarrativeSection,
+    Status,
+    Submission,
+    Value,
+)
 from submissions.selectors import history_for, values_of
 from submissions.validation import Finding, blocking_findings, findings_for_submit, validate_entries
 from tenants.models import School
@@ -66,7 +74,9 @@ def _locked_reason(submission: Submission, period: Period) -> str | None:
         return _("Báo cáo đã được chấp nhận nên không thể sửa; cần mở lại trước.")
     if submission.status == Status.SUBMITTED:
         return _("Báo cáo đã gửi nên không thể sửa; cần mở lại hoặc chờ trả lại.")
-    reopened_late = submission.reopened_at and timezone.localdate(submission.reopened_at) > period.closes_on
+    reopened_late = (
+        submission.reopened_at and timezone.localdate(submission.reopened_at) > period.closes_on
+    )
     if timezone.localdate() > period.closes_on and not reopened_late:
         return _("Kỳ báo cáo đã khóa từ ngày %(date)s; cần mở lại trước.") % {
             "date": period.closes_on.strftime("%d/%m/%Y")
@@ -75,19 +85,35 @@ def _locked_reason(submission: Submission, period: Period) -> str | None:
 
 
 def _audit(
-    submission: Submission, actor: Actor, kind: str, field_name: str, old: object, new: object,
+    submission: Submission,
+    actor: Actor,
+    kind: str,
+    field_name: str,
+    old: object,
+    new: object,
     comment: str = "",
 ) -> AuditEntry:
     return AuditEntry(
-        submission=submission, user_id=actor.user_id, username=actor.username,
-        channel=actor.channel, kind=kind, field=field_name,
-        old=None if old is None else str(old), new=None if new is None else str(new),
-        comment=comment, version=submission.version,
+        submission=submission,
+        user_id=actor.user_id,
+        username=actor.username,
+        channel=actor.channel,
+        kind=kind,
+        field=field_name,
+        old=None if old is None else str(old),
+        new=None if new is None else str(new),
+        comment=comment,
+        version=submission.version,
     )
 
 
 def submission_update(
-    *, school: School, period: Period, expected_version: int, changes: Changes, actor: Actor,
+    *,
+    school: School,
+    period: Period,
+    expected_version: int,
+    changes: Changes,
+    actor: Actor,
     language: str = "vi",
 ) -> tuple[Submission, list[AuditEntry]]:
     """Save values, notes and narratives of a draft; refuse a stale version (409).
@@ -101,14 +127,17 @@ def submission_update(
     for code in {*changes.explanations, *changes.not_applicable} - set(catalogue.by_code):
         errors.append(
             Finding(
-                code=code, kind="error", blocking=True,
+                code=code,
+                kind="error",
+                blocking=True,
                 message_vi=f"Không có chỉ tiêu “{code}” trong danh mục.",
                 message_en=f"There is no indicator “{code}” in the catalogue.",
             )
         )
     if unknown_sections:
         raise DomainError(
-            _("Mục nội dung không hợp lệ: %(sections)s") % {"sections": ", ".join(sorted(unknown_sections))}
+            _("Mục nội dung không hợp lệ: %(sections)s")
+            % {"sections": ", ".join(sorted(unknown_sections))}
         )
     if errors:
         raise SubmissionInvalid(_("Số liệu chưa hợp lệ; chưa có gì được lưu."), errors, language)
@@ -150,12 +179,30 @@ def submission_update(
             old_text = existing[code].explanation if code in existing else ""
             if old_text != text.strip():
                 row_for(code).explanation = text.strip()
-                entries.append(_audit(submission, actor, AuditEntry.Kind.NOTE, f"{code}:explanation", old_text, text.strip()))
+                entries.append(
+                    _audit(
+                        submission,
+                        actor,
+                        AuditEntry.Kind.NOTE,
+                        f"{code}:explanation",
+                        old_text,
+                        text.strip(),
+                    )
+                )
         for code, flag in changes.not_applicable.items():
             old_flag = existing[code].not_applicable if code in existing else False
             if old_flag != bool(flag):
                 row_for(code).not_applicable = bool(flag)
-                entries.append(_audit(submission, actor, AuditEntry.Kind.NOTE, f"{code}:not_applicable", old_flag, bool(flag)))
+                entries.append(
+                    _audit(
+                        submission,
+                        actor,
+                        AuditEntry.Kind.NOTE,
+                        f"{code}:not_applicable",
+                        old_flag,
+                        bool(flag),
+                    )
+                )
 
         narratives = {n.section: n for n in Narrative.objects.filter(submission=submission)}
         changed_narratives: list[Narrative] = []
@@ -166,7 +213,9 @@ def submission_update(
                 narrative = current or Narrative(submission=submission, section=section)
                 narrative.text = text
                 changed_narratives.append(narrative)
-                entries.append(_audit(submission, actor, AuditEntry.Kind.NARRATIVE, section, old_text, text))
+                entries.append(
+                    _audit(submission, actor, AuditEntry.Kind.NARRATIVE, section, old_text, text)
+                )
 
         if not entries:
             return submission, []
@@ -179,6 +228,9 @@ def submission_update(
             narrative.save()
         submission.save(update_fields=["version", "updated_at"])
         AuditEntry.objects.bulk_create(entries)
+        # Drafts are published too (a draft never counts in a snapshot) so the lead
+        # school's board can show who has started, without looking into this schema.
+        queue_publish(school=school, period=period)
         return submission, entries
 
 
@@ -189,8 +241,11 @@ def submission_findings(*, school: School, period: Period) -> list[Finding]:
         current = values_of(period=period)
         history = history_for(period=period)
     return findings_for_submit(
-        catalogue=catalogue, values=current.values, not_applicable=current.not_applicable,
-        explanations=current.explanations, history=history,
+        catalogue=catalogue,
+        values=current.values,
+        not_applicable=current.not_applicable,
+        explanations=current.explanations,
+        history=history,
     )
 
 
@@ -200,13 +255,19 @@ def _change_status(
     old_status = submission.status
     submission.status = new_status
     submission.version += 1
-    entry = _audit(submission, actor, AuditEntry.Kind.STATUS, "status", old_status, new_status, comment)
+    entry = _audit(
+        submission, actor, AuditEntry.Kind.STATUS, "status", old_status, new_status, comment
+    )
     entry.save()
     return entry
 
 
 def submission_submit(
-    *, school: School, period: Period, actor: Actor, expected_version: int | None = None,
+    *,
+    school: School,
+    period: Period,
+    actor: Actor,
+    expected_version: int | None = None,
     language: str = "vi",
 ) -> Submission:
     """Submit to the cluster's lead school, unless something still blocks it."""
@@ -232,8 +293,10 @@ def submission_submit(
             raise ConflictError(locked, version=submission.version)
         if blocking:
             raise SubmissionInvalid(
-                _("Chưa gửi được: còn %(count)s vấn đề cần sửa hoặc giải trình.") % {"count": len(blocking)},
-                blocking, language,
+                _("Chưa gửi được: còn %(count)s vấn đề cần sửa hoặc giải trình.")
+                % {"count": len(blocking)},
+                blocking,
+                language,
             )
         _change_status(submission, actor, Status.SUBMITTED)
         submission.submitted_at = timezone.now()
@@ -244,7 +307,12 @@ def submission_submit(
 
 
 def submission_review(
-    *, school: School, period: Period, actor: Actor, accept: bool, comment: str = "",
+    *,
+    school: School,
+    period: Period,
+    actor: Actor,
+    accept: bool,
+    comment: str = "",
 ) -> Submission:
     """The lead school's decision on a submitted report. Returning needs a comment."""
     if not accept and not comment.strip():
@@ -281,7 +349,9 @@ def submission_reopen(*, school: School, period: Period, actor: Actor, reason: s
 
 def ensure_can_review(*, can_review: bool) -> None:
     if not can_review:
-        raise ForbiddenError(_("Chỉ trường cụm trưởng của cụm trong năm đó mới được duyệt báo cáo."))
+        raise ForbiddenError(
+            _("Chỉ trường cụm trưởng của cụm trong năm đó mới được duyệt báo cáo.")
+        )
 
 
 def queue_publish(*, school: School, period: Period) -> None:
@@ -297,19 +367,28 @@ def queue_publish(*, school: School, period: Period) -> None:
 
         try:
             with schema_context(slug):
-                publish_submission.delay(period_code=code)
-        except Exception as error:  # noqa: BLE001 - any broker failure must not lose the save
+                publish_submission.delay(period_code=code, school=slug)
+        except Exception as error:
             logger.warning("Publishing %s %s deferred to reconcile: %s", slug, code, error)
 
     transaction.on_commit(send)
 
 
 def apply_import(
-    *, school: School, period: Period, expected_version: int, values: Mapping[str, int | None],
-    actor: Actor, language: str = "vi",
+    *,
+    school: School,
+    period: Period,
+    expected_version: int,
+    values: Mapping[str, int | None],
+    actor: Actor,
+    language: str = "vi",
 ) -> tuple[Submission, list[AuditEntry]]:
     """Save values read from an uploaded file through the same rules as the form."""
     return submission_update(
-        school=school, period=period, expected_version=expected_version,
-        changes=Changes(values=dict(values)), actor=actor, language=language,
+        school=school,
+        period=period,
+        expected_version=expected_version,
+        changes=Changes(values=dict(values)),
+        actor=actor,
+        language=language,
     )

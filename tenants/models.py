@@ -13,8 +13,10 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 class SchoolQuerySet(models.QuerySet["School"]):
     def schools(self) -> SchoolQuerySet:
-        """Real schools, without the hub's own public tenant."""
-        return self.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        """Real schools, without the public tenant and the template schools are cloned from."""
+        return self.exclude(
+            schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TENANT_BASE_SCHEMA]
+        )
 
 
 class School(TenantMixin):
@@ -27,6 +29,8 @@ class School(TenantMixin):
 
     auto_create_schema = True
     auto_drop_schema = False
+    # The template holds no school data, so only its structure is copied.
+    clone_mode = "NODATA"
 
     objects = SchoolQuerySet.as_manager()
 

@@ -127,3 +127,21 @@ def user_cluster_roles(*, user: AbstractBaseUser, cluster: Cluster, year: int) -
             school__staff__user=user, cluster=cluster, year=year
         ).values_list("role", flat=True)
     )
+
+
+def cluster_viewer_role(*, user: AbstractBaseUser, cluster: Cluster, year: int) -> str | None:
+    """How a user sees a cluster in a year: 'department', their school's cluster role,
+    or None when they have nothing to do with it. The strongest role wins."""
+    if department_membership(user) is not None:
+        return "department"
+    roles = user_cluster_roles(user=user, cluster=cluster, year=year)
+    for role in ClusterRole.values:
+        if role in roles:
+            return role
+    return None
+
+
+def user_school_slugs(user: AbstractBaseUser) -> set[str]:
+    return set(
+        SchoolMembership.objects.filter(user=user).values_list("school__schema_name", flat=True)
+    )

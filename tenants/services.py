@@ -39,13 +39,19 @@ def school_host(slug: str) -> str:
 
 
 def public_tenant_ensure() -> School:
-    """The public schema's tenant row and the hub's own domain, created once."""
+    """The public schema's tenant row, the hub's own domain and the template schema new
+    schools are cloned from; each created once."""
     public, _created = School.objects.get_or_create(
         schema_name=settings.PUBLIC_SCHEMA_NAME,
         defaults={"name_vi": "Cụm Hub", "short_name": "Cụm Hub"},
     )
     Domain.objects.get_or_create(
         domain=settings.HUB_DOMAIN, defaults={"tenant": public, "is_primary": True}
+    )
+    # Kept as a tenant row so that `migrate_schemas` keeps it migrated; it has no domain.
+    School.objects.get_or_create(
+        schema_name=settings.TENANT_BASE_SCHEMA,
+        defaults={"name_vi": "(mẫu)", "short_name": "(mẫu)"},
     )
     return public
 

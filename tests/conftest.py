@@ -26,6 +26,7 @@ from tenants.services import (
     school_role_grant,
     user_ensure,
 )
+from tests.worker_fixtures import celery_worker_process  # noqa: F401  (shared fixture)
 
 PASSWORD = "pw-for-tests"
 NORTH = "mien-nui-bien-gioi-phia-bac"
@@ -36,6 +37,10 @@ WORLD_SCHOOLS = [
     ("hagiang", "Trường Chính trị tỉnh Hà Giang", NORTH, "standing_deputy"),
     ("langson", "Trường Chính trị Hoàng Văn Thụ tỉnh Lạng Sơn", NORTH, "deputy"),
     ("dienbien", "Trường Chính trị tỉnh Điện Biên", NORTH, "member"),
+    ("caobang", "Trường Chính trị Hoàng Đình Giong tỉnh Cao Bằng", NORTH, "member"),
+    ("laichau", "Trường Chính trị tỉnh Lai Châu", NORTH, "member"),
+    ("laocai", "Trường Chính trị tỉnh Lào Cai", NORTH, "member"),
+    ("sonla", "Trường Chính trị tỉnh Sơn La", NORTH, "member"),
     ("thainguyen", "Trường Chính trị tỉnh Thái Nguyên", MIDLANDS, "lead"),
     ("backan", "Trường Chính trị tỉnh Bắc Kạn", MIDLANDS, "member"),
 ]
@@ -108,6 +113,15 @@ def django_db_setup(
 @pytest.fixture
 def world(django_db_setup: World, db: None) -> World:
     return django_db_setup
+
+
+@pytest.fixture(autouse=True)
+def public_schema_after_each_test() -> Iterator[None]:
+    """The tenant middleware leaves the connection in the last request's schema."""
+    yield
+    from django.db import connection
+
+    connection.set_schema_to_public()
 
 
 def user(username: str) -> User:

@@ -11,4 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
 
 app = CeleryApp("cumhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["worker.tasks.diagnostics"], related_name=None)
+app.autodiscover_tasks(
+    ["worker.tasks.diagnostics", "worker.tasks.publish", "worker.tasks.aggregate"],
+    related_name=None,
+)

@@ -24,10 +24,19 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 # redeliver a task that is still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_DEFAULT_QUEUE = "celery"
+# A suffix keeps a test session's queues apart from any other worker on the same Redis.
+QUEUE_SUFFIX = env_str("HUB_QUEUE_SUFFIX", default="")
+HUB_QUEUES = [f"{name}{QUEUE_SUFFIX}" for name in ("celery", "publish", "aggregate", "reports")]
+CELERY_TASK_DEFAULT_QUEUE = f"celery{QUEUE_SUFFIX}"
 CELERY_TASK_ROUTES = {
-    "worker.tasks.publish.*": {"queue": "publish"},
-    "worker.tasks.aggregate.*": {"queue": "aggregate"},
-    "worker.tasks.reports.*": {"queue": "reports"},
+    "worker.tasks.publish.*": {"queue": f"publish{QUEUE_SUFFIX}"},
+    "worker.tasks.aggregate.*": {"queue": f"aggregate{QUEUE_SUFFIX}"},
+    "worker.tasks.reports.*": {"queue": f"reports{QUEUE_SUFFIX}"},
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Catches up whatever a lost message or a broker outage left unpublished.
+    "reconcile": {
+        "task": "worker.tasks.aggregate.reconcile_all",
+        "schedule": timedelta(seconds=env_int("RECONCILE_EVERY_SECONDS", 120)),
+    },
+}

@@ -1,3 +1,8 @@
+import os
+
+# Before the base settings read it: this session's queues, inherited by its workers.
+os.environ.setdefault("HUB_QUEUE_SUFFIX", f"-test{os.getpid()}")
+
 from hub.settings.base import *  # noqa: F403
 from hub.settings.base import HUB_DOMAIN
 

@@ -14,14 +14,14 @@ def schema_exists(name: str) -> bool:
 
 def test_provisioning_creates_schema_and_domain(world):
     school = school_provision(
-        slug="sonla", name_vi="Trường Chính trị tỉnh Sơn La", short_name="Sơn La"
+        slug="yenbai", name_vi="Trường Chính trị tỉnh Yên Bái", short_name="Yên Bái"
     )
 
-    assert schema_exists("sonla")
-    assert Domain.objects.get(tenant=school).domain == "sonla.localhost"
+    assert schema_exists("yenbai")
+    assert Domain.objects.get(tenant=school).domain == "yenbai.localhost"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM information_schema.tables WHERE table_schema = 'sonla' "
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = 'yenbai' "
             "AND table_name = 'django_migrations'"
         )
         assert cursor.fetchone() is not None

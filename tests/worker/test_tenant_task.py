@@ -16,5 +16,6 @@ def test_task_sent_from_a_school_runs_in_that_schools_schema(world, celery_worke
 
 
 def test_task_sent_from_the_public_schema_runs_in_public(world, celery_worker_process):
-    result = current_schema.apply_async(queue=celery_worker_process.queue)
+    with schema_context("public"):
+        result = current_schema.apply_async(queue=celery_worker_process.queue)
     assert result.get(timeout=30)["database_schema"] == "public"

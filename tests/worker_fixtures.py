@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -27,14 +27,14 @@ class RunningWorker:
         return self.log_path.read_text(errors="replace")
 
 
-def start_worker(queue: str, log_path: Path, extra_queues: str = "") -> subprocess.Popen[bytes]:
+def start_worker(queue: str, log_path: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hub.settings.test",
         # The worker must read the test database this session created, not the dev one.
         "DATABASE_URL": test_database_url(),
     }
-    queues = ",".join(filter(None, [queue, extra_queues]))
+    queues = ",".join([queue, *settings.HUB_QUEUES])
     return subprocess.Popen(
         [
             sys.executable,

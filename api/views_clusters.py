@@ -1,0 +1,95 @@
+"""Cluster-wide figures: snapshots for the lead school, academy view for the department."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aggregation.models import Basis
+from aggregation.selectors import academy_view, cluster_basis, snapshot_for_viewer, snapshot_read
+from aggregation.services import cluster_basis_set
+from api.errors import ForbiddenError, NotFoundError
+from api.views_submissions import resolve_period
+from tenants.models import Cluster
+from tenants.selectors import cluster_viewer_role, department_membership, user_school_slugs
+
+
+def viewer_role_or_403(request: Request, cluster: Cluster, year: int) -> str:
+    role = cluster_viewer_role(user=request.user, cluster=cluster, year=year)  # type: ignore[arg-type]
+    if role is None:
+        raise ForbiddenError(_("Bạn không thuộc cụm này trong năm %(year)s.") % {"year": year})
+    return role
+
+
+class SnapshotOutput(serializers.Serializer):
+    cluster = serializers.CharField()
+    period = serializers.CharField()
+    basis = serializers.CharField()
+    totals = serializers.DictField(child=serializers.IntegerField())
+    schools = serializers.ListField(child=serializers.DictField())
+    completeness = serializers.DictField()
+    findings = serializers.ListField(child=serializers.DictField())
+    fingerprint = serializers.CharField()
+    computed_at = serializers.CharField()
+
+
+class SnapshotView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("basis", str, enum=Basis.values, required=False)],
+        responses=SnapshotOutput,
+    )
+    def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        role = viewer_role_or_403(request, cluster, period.year)
+        basis = request.query_params.get("basis") or None
+        if basis is not None and basis not in Basis.values:
+            raise NotFoundError(_("Cơ sở số liệu không hợp lệ: %(basis)s") % {"basis": basis})
+        data = snapshot_read(cluster=cluster, period=period, basis=basis)
+        if data is None:
+            raise NotFoundError(_("Chưa có số liệu tổng hợp cho cụm trong kỳ này."))
+        visible = snapshot_for_viewer(
+            data, viewer_role=role, own_schools=user_school_slugs(request.user)
+        )  # type: ignore[arg-type]
+        return Response(
+            {**visible, "basis_selected": cluster_basis(cluster=cluster, period=period)}
+        )
+
+
+class BasisInput(serializers.Serializer):
+    basis = serializers.ChoiceField(choices=Basis.values)
+
+
+class BasisView(APIView):
+    """The lead school chooses whether its cluster's figures count accepted reports
+    only, or submitted ones too."""
+
+    @extend_schema(request=BasisInput, responses=BasisInput)
+    def put(self, request: Request, cluster_slug: str, period_code: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        if viewer_role_or_403(request, cluster, period.year) != "lead":
+            raise ForbiddenError(_("Chỉ trường cụm trưởng mới được chọn cơ sở số liệu."))
+        data = BasisInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        state = cluster_basis_set(
+            cluster=cluster, period=period, basis=data.validated_data["basis"]
+        )
+        return Response({"basis": state.basis})
+
+
+class AcademyView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("basis", str, enum=Basis.values, required=False)])
+    def get(self, request: Request, period_code: str) -> Response:
+        if department_membership(request.user) is None:
+            raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được số liệu toàn quốc."))
+        period = resolve_period(period_code)
+        basis = request.query_params.get("basis") or Basis.SUBMITTED
+        if basis not in Basis.values:
+            raise NotFoundError(_("Cơ sở số liệu không hợp lệ: %(basis)s") % {"basis": basis})
+        return Response(academy_view(period=period, basis=basis))
