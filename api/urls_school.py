@@ -3,6 +3,7 @@ from django.urls import path
 from api.urls_clusters import cluster_patterns
 from api.urls_common import common_patterns
 from api.views_submissions import AuditView, ReopenView, ReviewView, SubmissionView, SubmitView
+from api.views_uploads import TemplateView, UploadView
 
 PERIOD = "submissions/<str:period_code>/"
 
@@ -15,4 +16,7 @@ urlpatterns = [
     path(PERIOD + "return/", ReviewView.as_view(accept=False), name="api-submission-return"),
     path(PERIOD + "reopen/", ReopenView.as_view(), name="api-submission-reopen"),
     path(PERIOD + "audit/", AuditView.as_view(), name="api-submission-audit"),
+    path(PERIOD + "template.xlsx", TemplateView.as_view(kind="xlsx"), name="api-template-xlsx"),
+    path(PERIOD + "template.csv", TemplateView.as_view(kind="csv"), name="api-template-csv"),
+    path(PERIOD + "upload/", UploadView.as_view(), name="api-submission-upload"),
 ]

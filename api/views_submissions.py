@@ -65,7 +65,9 @@ def submission_state(request: Request, period: Period) -> dict[str, object]:
 
 class SubmissionInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
-    values = serializers.DictField(child=serializers.JSONField(), required=False, default=dict)
+    values = serializers.DictField(
+        child=serializers.JSONField(allow_null=True), required=False, default=dict
+    )
     narratives = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False, default=dict
     )

@@ -117,7 +117,10 @@ class AuditEntry(models.Model):
 class Upload(models.Model):
     """An uploaded file, kept as received, with who sent it and what it did."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="uploads")
+    # Kept even when the file was refused, so no draft is created just to record it.
+    period = models.ForeignKey(
+        "catalogue.Period", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     file = models.FileField(upload_to="uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)

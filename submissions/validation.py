@@ -244,10 +244,14 @@ def check_consistency(
     classes → `learners_below_classes`, about the learners indicator.
 
     A part marked not applicable counts as 0. Nothing is said where the total is blank
-    (completeness covers it). Findings block submitting unless `explanations` holds a
-    non-empty comment for the finding's `code`.
+    (completeness covers it). A blank subtotal whose parts are all given counts, as a
+    part of a larger total, as the sum of its parts (see `rolled_up`): seed 003 gives
+    each short course but not their total, and only so do its programmes show that
+    they exceed the declared learners. Findings block submitting unless
+    `explanations` holds a non-empty comment for the finding's `code`.
     """
     skipped = set(not_applicable)
+    effective, at_least = rolled_up(catalogue=catalogue, values=values, not_applicable=skipped)
     findings: list[Finding] = []
     for parent in catalogue.indicators:
         splits = catalogue.splits.get(parent.code)
@@ -255,7 +259,9 @@ def check_consistency(
         if not splits or declared is None:
             continue
         for split, children in splits.items():
-            findings.extend(_check_split(parent, declared, split, children, values, skipped))
+            findings.extend(
+                _check_split(parent, declared, split, children, effective, skipped, at_least)
+            )
 
     for classes in catalogue.indicators:
         if not classes.learners_code or classes.learners_code not in catalogue:
@@ -288,6 +294,43 @@ def check_consistency(
     return _apply_explanations(findings, explanations)
 
 
+def rolled_up(
+    *, catalogue: Catalogue, values: Mapping[str, int | None], not_applicable: set[str]
+) -> tuple[dict[str, int | None], dict[str, int]]:
+    """What the parts say about blank subtotals, for checking only (nothing derived is
+    ever saved or shown as the school's figure).
+
+    Returns the values with each blank subtotal whose parts (in some split) are all
+    given replaced by their sum, and a lower bound for each other blank subtotal with
+    some parts given: parts are never negative, so the known ones bound the total from
+    below. Parts come first, so subtotals of subtotals roll up too.
+    """
+    effective = dict(values)
+    at_least: dict[str, int] = {}
+    for parent in reversed(catalogue.indicators):
+        splits = catalogue.splits.get(parent.code)
+        if not splits or effective.get(parent.code) is not None or parent.code in not_applicable:
+            continue
+        best_bound = 0
+        for children in splits.values():
+            parts = [
+                0 if child.code in not_applicable else effective.get(child.code)
+                for child in children
+            ]
+            if all(part is not None for part in parts):
+                effective[parent.code] = sum(part for part in parts if part is not None)
+                break
+            known = [
+                part if part is not None else at_least.get(child.code, 0)
+                for child, part in zip(children, parts, strict=True)
+            ]
+            best_bound = max(best_bound, sum(known))
+        else:
+            if best_bound:
+                at_least[parent.code] = best_bound
+    return effective, at_least
+
+
 def _check_split(
     parent: IndicatorSpec,
     declared: int,
@@ -295,6 +338,7 @@ def _check_split(
     children: Sequence[IndicatorSpec],
     values: Mapping[str, int | None],
     not_applicable: set[str],
+    at_least: Mapping[str, int],
 ) -> list[Finding]:
     present: list[tuple[IndicatorSpec, int]] = []
     missing: list[IndicatorSpec] = []
@@ -368,6 +412,10 @@ def _check_split(
                 rule=RULE_SUM_MISMATCH,
             )
         )
+    bounded = [(child, at_least[child.code]) for child in missing if child.code in at_least]
+    lower_total = total + sum(bound for _child, bound in bounded)
+    if bounded and lower_total > declared and not above and total <= declared:
+        findings.append(_bounded_parts_exceed(parent, declared, present, bounded, lower_total))
     elif missing and total > declared and not above:
         missing_vi = "; ".join(child.label_vi for child in missing)
         missing_en = "; ".join(child.label_en for child in missing)
@@ -396,6 +444,38 @@ def _check_split(
             )
         )
     return findings
+
+
+def _bounded_parts_exceed(
+    parent: IndicatorSpec,
+    declared: int,
+    present: Sequence[tuple[IndicatorSpec, int]],
+    bounded: Sequence[tuple[IndicatorSpec, int]],
+    lower_total: int,
+) -> Finding:
+    """Some parts are blank subtotals whose own parts already push the sum past the total."""
+    bounds_vi = "; ".join(f"{child.label_vi} ít nhất {_vi(bound)}" for child, bound in bounded)
+    bounds_en = "; ".join(f"{child.label_en} at least {_en(bound)}" for child, bound in bounded)
+    entered_vi = f"{_parts(present, 'vi')}; " if present else ""
+    entered_en = f"{_parts(present, 'en')}; " if present else ""
+    return Finding(
+        code=parent.code,
+        kind="consistency",
+        blocking=True,
+        message_vi=(
+            f"{parent.label_vi} đã khai {_vi(declared)}, nhưng các phần đã nhập cộng lại ít "
+            f"nhất {_vi(lower_total)}, vượt {_vi(lower_total - declared)}: {entered_vi}"
+            f"{bounds_vi} (theo các mục con đã nhập)."
+        ),
+        message_en=(
+            f"{parent.label_en}: declared {_en(declared)}, but the parts entered add up to at "
+            f"least {_en(lower_total)} ({_en(lower_total - declared)} more): {entered_en}"
+            f"{bounds_en} (from their own parts)."
+        ),
+        related=tuple(child.code for child, _value in (*present, *bounded)),
+        numbers={"declared": declared, "at_least": lower_total},
+        rule=RULE_PARTIAL_SUM_EXCEEDS,
+    )
 
 
 def check_completeness(

@@ -31,6 +31,8 @@ from tests.worker_fixtures import celery_worker_process  # noqa: F401  (shared f
 PASSWORD = "pw-for-tests"
 NORTH = "mien-nui-bien-gioi-phia-bac"
 MIDLANDS = "trung-du-mien-nui-phia-bac"
+NORTH_CENTRAL = "bac-trung-bo"
+RED_RIVER = "dong-bang-song-hong"
 # slug, name, cluster in 2024, role in 2024
 WORLD_SCHOOLS = [
     ("quangninh", "Trường Đào tạo cán bộ Nguyễn Văn Cừ tỉnh Quảng Ninh", NORTH, "lead"),
@@ -43,6 +45,8 @@ WORLD_SCHOOLS = [
     ("sonla", "Trường Chính trị tỉnh Sơn La", NORTH, "member"),
     ("thainguyen", "Trường Chính trị tỉnh Thái Nguyên", MIDLANDS, "lead"),
     ("backan", "Trường Chính trị tỉnh Bắc Kạn", MIDLANDS, "member"),
+    ("thanhhoa", "Trường Chính trị tỉnh Thanh Hóa", NORTH_CENTRAL, "lead"),
+    ("vinhphuc", "Trường Chính trị tỉnh Vĩnh Phúc", RED_RIVER, "lead"),
 ]
 
 
@@ -55,7 +59,7 @@ class World:
         return f"{slug}.{settings.HUB_DOMAIN}" if slug else settings.HUB_DOMAIN
 
 
-OPEN_PERIODS = ["2023-H1", "2023-Y", "2024-H1", "2024-Y"]
+OPEN_PERIODS = ["2020-Y", "2022-Y", "2023-H1", "2023-Y", "2024-H1", "2024-Y"]
 CLOSED_PERIOD = "2022-H1"
 
 
@@ -77,6 +81,16 @@ def build_world() -> World:
             name_vi="Cụm thi đua các trường chính trị khu vực trung du miền núi phía Bắc",
             name_en="Northern midlands cluster",
         ),
+        NORTH_CENTRAL: cluster_upsert(
+            slug=NORTH_CENTRAL,
+            name_vi="Cụm thi đua các trường chính trị khu vực Bắc Trung Bộ",
+            name_en="North Central cluster",
+        ),
+        RED_RIVER: cluster_upsert(
+            slug=RED_RIVER,
+            name_vi="Cụm thi đua các trường chính trị khu vực đồng bằng sông Hồng",
+            name_en="Red River Delta cluster",
+        ),
     }
     schools: dict[str, School] = {}
     for slug, name, cluster, role in WORLD_SCHOOLS:
@@ -84,8 +98,8 @@ def build_world() -> World:
             slug=slug, name_vi=name, short_name=name, province=slug
         )
         schools[slug] = school
-        for year in (2023, 2024):
-            # In 2023 every school was a plain member, so roles visibly change by year.
+        for year in (2020, 2022, 2023, 2024):
+            # Roles are held in 2024 only, so a school's role visibly changes by year.
             cluster_membership_set(
                 school=school,
                 cluster=clusters[cluster],

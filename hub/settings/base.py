@@ -20,6 +20,7 @@ SHARED_APPS = [
     "tenants",
     "catalogue",
     "aggregation",
+    "imports",
     "hub",
     "django.contrib.contenttypes",
     "django.contrib.auth",

@@ -10,3 +10,9 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["localhost", ".localhost", "testserver", f".{HUB_DOMAIN}", HUB_DOMAIN]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Several test sessions may share one PostgreSQL server (developers' parallel runs):
+# each gets its own test database, which pytest-django drops at the end.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"  # noqa: F405
+}

@@ -1,0 +1,119 @@
+"""Spreadsheet templates and uploads (school host), bulk backfill (public host)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import DomainError, ForbiddenError
+from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
+from api.views_submissions import api_actor, resolve_period
+from catalogue.selectors import catalogue_for_year
+from imports.services import bulk_process
+from submissions.imports import upload_process
+from submissions.selectors import values_of
+from submissions.spreadsheets import MAX_BYTES, build_template_csv, build_template_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class TemplateView(APIView):
+    permission_classes = [SchoolHostOnly, *APIView.permission_classes]
+    kind = "xlsx"
+
+    @extend_schema(responses={200: OpenApiResponse(description="XLSX or CSV template")})
+    def get(self, request: Request, period_code: str) -> HttpResponse:
+        period = resolve_period(period_code)
+        if not request_access(request).can_read_review(period.year):
+            raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
+        school = request.tenant  # type: ignore[attr-defined]
+        arguments = {
+            "catalogue": catalogue_for_year(period.year),
+            "school_name": school.name_vi,
+            "period_code": period.code,
+            "values": values_of(period=period).values,
+            "language": get_language() or "vi",
+        }
+        if self.kind == "xlsx":
+            body, content_type = build_template_xlsx(**arguments), XLSX
+        else:
+            body, content_type = build_template_csv(**arguments), "text/csv; charset=utf-8"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="{school.schema_name}-{period.code}.{self.kind}"'
+        )
+        return response
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=True)
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+def read_upload(request: Request) -> tuple[bytes, str, bool, int | None]:
+    data = UploadInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    upload = data.validated_data["file"]
+    if upload.size > MAX_BYTES * 4:
+        raise DomainError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_BYTES * 4 // 1_000_000})
+    return (
+        upload.read(),
+        upload.name,
+        data.validated_data["dry_run"],
+        data.validated_data.get("version"),
+    )
+
+
+class UploadView(APIView):
+    permission_classes = [SchoolHostOnly, *APIView.permission_classes]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": UploadInput})
+    def post(self, request: Request, period_code: str) -> Response:
+        period = resolve_period(period_code)
+        if not request_access(request).can_edit:
+            raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
+        data, name, dry_run, version = read_upload(request)
+        result = upload_process(
+            school=request.tenant,
+            period=period,
+            data=data,
+            filename=name,  # type: ignore[attr-defined]
+            actor=api_actor(request),
+            dry_run=dry_run,
+            expected_version=version,
+            language=get_language() or "vi",
+        )
+        code = status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK
+        return Response(result.as_dict(), status=code)
+
+
+class BulkUploadView(APIView):
+    permission_classes = [PublicHostOnly, *APIView.permission_classes]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": UploadInput})
+    def post(self, request: Request) -> Response:
+        data, name, dry_run, _version = read_upload(request)
+        result = bulk_process(
+            user=request.user,
+            data=data,
+            filename=name,
+            dry_run=dry_run,  # type: ignore[arg-type]
+            language=get_language() or "vi",
+        )
+        if result.forbidden:
+            code = status.HTTP_403_FORBIDDEN
+        elif result.errors:
+            code = status.HTTP_400_BAD_REQUEST
+        else:
+            code = status.HTTP_200_OK
+        return Response(result.as_dict(), status=code)

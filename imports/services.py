@@ -1,0 +1,208 @@
+"""Bulk backfill: many schools and periods from one long-format file, all or nothing.
+
+Who may touch which school: the department any school; a lead school's users the
+schools of the cluster it leads, in the period's year or the current year (a lead
+backfills its members' earlier periods). Nobody else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from imports.models import BulkUpload
+from submissions.imports import diff_values, problem_dict
+from submissions.models import Channel, Status, Submission
+from submissions.selectors import values_of
+from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
+from submissions.spreadsheets import MAX_BYTES, parse_bulk_upload
+from tenants.models import ClusterMembership, ClusterRole, School
+from tenants.selectors import department_membership
+
+
+@dataclass
+class BulkResult:
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    schools: list[str] = field(default_factory=list)
+    # Schools the user may not touch: the whole file is refused (403 on the API).
+    forbidden: list[str] = field(default_factory=list)
+    applied: bool = False
+    unchanged: bool = False
+    upload_id: int | None = None
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "changes": self.changes,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "schools": self.schools,
+            "forbidden": self.forbidden,
+            "applied": self.applied,
+            "unchanged": self.unchanged,
+            "upload_id": self.upload_id,
+            "message": self.message,
+        }
+
+
+def bulk_allowed_schools(*, user: AbstractBaseUser, year: int) -> set[str] | None:
+    """Slugs the user may backfill for a period of `year`; None means every school."""
+    if department_membership(user) is not None:
+        return None
+    current_year = timezone.localdate().year
+    led = ClusterMembership.objects.filter(
+        school__staff__user=user, role=ClusterRole.LEAD, year__in={year, current_year}
+    ).values_list("cluster_id", flat=True)
+    return set(
+        ClusterMembership.objects.filter(cluster_id__in=list(led), year=year).values_list(
+            "school__schema_name", flat=True
+        )
+    )
+
+
+def _error(row: int | None, message: str) -> dict[str, Any]:
+    return {"sheet": None, "row": row, "column": None, "code": None, "message": message}
+
+
+def bulk_process(
+    *, user: AbstractBaseUser, data: bytes, filename: str, dry_run: bool, language: str = "vi"
+) -> BulkResult:
+    parsed = parse_bulk_upload(data=data, filename=filename, catalogues_by_year=catalogue_for_year)
+    result = BulkResult(
+        errors=[problem_dict(p, language) for p in parsed.errors],
+        warnings=[problem_dict(p, language) for p in parsed.warnings],
+    )
+    groups: dict[tuple[str, str], dict[str, int | None]] = defaultdict(dict)
+    first_row: dict[tuple[str, str], int] = {}
+    for row in parsed.rows:
+        groups[(row.school, row.period)][row.code] = row.value
+        first_row.setdefault((row.school, row.period), row.row_number)
+
+    schools = {
+        s.schema_name: s
+        for s in School.objects.schools().filter(schema_name__in={k[0] for k in groups})
+    }
+    periods = {p.code: p for p in Period.objects.filter(code__in={k[1] for k in groups})}
+    allowed_by_year: dict[int, set[str] | None] = {}
+    for (slug, code), _values in groups.items():
+        row = first_row[(slug, code)]
+        if slug not in schools:
+            result.errors.append(_error(row, _("Không có trường mã “%(slug)s”.") % {"slug": slug}))
+            continue
+        if code not in periods:
+            result.errors.append(_error(row, _("Không có kỳ báo cáo %(code)s.") % {"code": code}))
+            continue
+        year = periods[code].year
+        if year not in allowed_by_year:
+            allowed_by_year[year] = bulk_allowed_schools(user=user, year=year)
+        allowed = allowed_by_year[year]
+        if allowed is not None and slug not in allowed:
+            result.forbidden.append(slug)
+            result.errors.append(
+                _error(
+                    row,
+                    _("Bạn không được nhập số liệu cho trường “%(slug)s” kỳ %(code)s.")
+                    % {"slug": slug, "code": code},
+                )
+            )
+    result.schools = sorted({slug for slug, _code in groups})
+
+    if not result.errors:
+        for (slug, code), values in groups.items():
+            school, period = schools[slug], periods[code]
+            with schema_context(school.schema_name):
+                submission = Submission.objects.filter(period=period).first()
+                current = values_of(period=period).values
+            if submission is not None and submission.status not in (Status.DRAFT, Status.RETURNED):
+                result.errors.append(
+                    _error(
+                        first_row[(slug, code)],
+                        _(
+                            "Báo cáo của “%(slug)s” kỳ %(code)s đã gửi hoặc đã chấp nhận; "
+                            "cần mở lại trước."
+                        )
+                        % {"slug": slug, "code": code},
+                    )
+                )
+                continue
+            result.changes += [
+                {"school": slug, "period": code, **change}
+                for change in diff_values(current, values)
+            ]
+    result.upload_id = _store(
+        user=user, data=data, filename=filename, dry_run=dry_run, result=result
+    )
+    if result.errors:
+        result.changes = []
+        result.message = _("Tệp có lỗi; chưa có gì được lưu.")
+        return result
+    if not result.changes:
+        result.unchanged = True
+        result.message = _("Tệp không thay đổi số liệu nào so với hiện tại.")
+        return result
+    if dry_run:
+        result.message = _("Chạy thử: %(count)s giá trị sẽ thay đổi khi xác nhận.") % {
+            "count": len(result.changes)
+        }
+        return result
+
+    actor = Actor(user_id=user.pk, username=user.get_username(), channel=Channel.UPLOAD)
+    try:
+        # One transaction over every school's schema: a failure anywhere undoes all.
+        with transaction.atomic():
+            for (slug, code), values in groups.items():
+                school, period = schools[slug], periods[code]
+                with schema_context(school.schema_name):
+                    submission = Submission.objects.filter(period=period).first()
+                    version = submission.version if submission else 0
+                submission_update(
+                    school=school,
+                    period=period,
+                    expected_version=version,
+                    changes=Changes(values=values),
+                    actor=actor,
+                    language=language,
+                )
+    except SubmissionInvalid as invalid:
+        result.errors += [_error(None, f.message(language)) for f in invalid.findings]
+        result.message = _("Tệp có lỗi; chưa có gì được lưu.")
+        return result
+    result.applied = True
+    result.message = _("Đã cập nhật %(count)s giá trị cho %(schools)s trường.") % {
+        "count": len(result.changes),
+        "schools": len(result.schools),
+    }
+    BulkUpload.objects.filter(pk=result.upload_id).update(applied=True, summary=result.as_dict())
+    return result
+
+
+def _store(
+    *, user: AbstractBaseUser, data: bytes, filename: str, dry_run: bool, result: BulkResult
+) -> int | None:
+    if len(data) > MAX_BYTES * 4:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    upload = BulkUpload(
+        original_name=filename[:255],
+        sha256=digest,
+        size=len(data),
+        uploaded_by=user.get_username(),
+        dry_run=dry_run,
+        summary=result.as_dict(),
+    )
+    upload.file.save(f"{digest[:12]}-bulk", ContentFile(data), save=False)
+    upload.save()
+    return upload.pk

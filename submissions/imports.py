@@ -1,0 +1,199 @@
+"""Uploads of a school's figures: dry run first, then apply all or nothing.
+
+The original file is kept (in the school's own media folder) with who sent it and
+what it did; the values go through the same validation, audit and optimistic
+locking as the form (`submission_update` with the upload channel).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from submissions.models import Channel, Submission, Upload
+from submissions.selectors import values_of
+from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
+from submissions.spreadsheets import MAX_BYTES, UploadProblem, parse_values_upload
+from submissions.validation import validate_entries
+from tenants.models import School
+
+
+@dataclass
+class ImportResult:
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    applied: bool = False
+    unchanged: bool = False
+    upload_id: int | None = None
+    version: int = 0
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "changes": self.changes,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "applied": self.applied,
+            "unchanged": self.unchanged,
+            "upload_id": self.upload_id,
+            "version": self.version,
+            "message": self.message,
+        }
+
+
+def problem_dict(problem: UploadProblem, language: str) -> dict[str, Any]:
+    return {
+        "sheet": problem.sheet,
+        "row": problem.row,
+        "column": problem.column,
+        "code": problem.code,
+        "message": problem.message_en if language == "en" else problem.message_vi,
+    }
+
+
+def diff_values(
+    current: dict[str, int | None], incoming: dict[str, int | None]
+) -> list[dict[str, Any]]:
+    """Indicator, old, new for every value the file would change (blank stays blank)."""
+    return [
+        {"code": code, "old": current.get(code), "new": value}
+        for code, value in incoming.items()
+        if current.get(code) != value and not (code not in current and value is None)
+    ]
+
+
+def upload_process(
+    *,
+    school: School,
+    period: Period,
+    data: bytes,
+    filename: str,
+    actor: Actor,
+    dry_run: bool,
+    expected_version: int | None = None,
+    language: str = "vi",
+) -> ImportResult:
+    """Read, check and (unless a dry run) apply an uploaded file. Any error: nothing saved."""
+    actor = Actor(actor.user_id, actor.username, Channel.UPLOAD)
+    catalogue = catalogue_for_year(period.year)
+    parsed = parse_values_upload(
+        data=data, filename=filename, catalogue=catalogue, period_code=period.code
+    )
+    result = ImportResult(
+        errors=[problem_dict(p, language) for p in parsed.errors],
+        warnings=[problem_dict(p, language) for p in parsed.warnings],
+    )
+    if parsed.ok:
+        _values, findings = validate_entries(catalogue=catalogue, raw_values=parsed.values)
+        result.errors += [
+            {
+                "sheet": None,
+                "row": None,
+                "column": None,
+                "code": f.code,
+                "message": f.message(language),
+            }
+            for f in findings
+        ]
+    with schema_context(school.schema_name):
+        submission = Submission.objects.filter(period=period).first()
+        current_version = submission.version if submission else 0
+        result.version = current_version
+        result.changes = (
+            diff_values(values_of(period=period).values, parsed.values) if parsed.ok else []
+        )
+        result.upload_id = _store(
+            school=school,
+            period=period,
+            data=data,
+            filename=filename,
+            actor=actor,
+            dry_run=dry_run,
+            result=result,
+        )
+    if result.errors:
+        result.message = _("Tệp có lỗi; chưa có gì được lưu.")
+        return result
+    if not result.changes:
+        result.unchanged = True
+        result.message = _("Tệp không thay đổi số liệu nào so với hiện tại.")
+        return result
+    if dry_run:
+        result.message = _("Chạy thử: %(count)s chỉ tiêu sẽ thay đổi khi xác nhận.") % {
+            "count": len(result.changes)
+        }
+        return result
+    version = current_version if expected_version is None else expected_version
+    try:
+        submission_after, _entries = submission_update(
+            school=school,
+            period=period,
+            expected_version=version,
+            changes=Changes(values=dict(parsed.values)),
+            actor=actor,
+            language=language,
+        )
+    except SubmissionInvalid as invalid:
+        result.errors += [
+            {
+                "sheet": None,
+                "row": None,
+                "column": None,
+                "code": f.code,
+                "message": f.message(language),
+            }
+            for f in invalid.findings
+        ]
+        return result
+    result.applied = True
+    result.version = submission_after.version
+    result.message = _("Đã cập nhật %(count)s chỉ tiêu từ tệp.") % {"count": len(result.changes)}
+    with schema_context(school.schema_name):
+        Upload.objects.filter(pk=result.upload_id).update(applied=True, summary=result.as_dict())
+    return result
+
+
+def _store(
+    *,
+    school: School,
+    period: Period,
+    data: bytes,
+    filename: str,
+    actor: Actor,
+    dry_run: bool,
+    result: ImportResult,
+) -> int | None:
+    """Keep the original file with who sent it; a file over the size limit is not kept."""
+    if len(data) > MAX_BYTES:
+        return None
+    with transaction.atomic():
+        upload = Upload(
+            period=period,
+            original_name=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            uploaded_by=actor.username,
+            dry_run=dry_run,
+            summary=result.as_dict(),
+        )
+        upload.file.save(
+            f"{period.code}-{upload.sha256[:12]}-{_safe_name(filename)}",
+            ContentFile(data),
+            save=False,
+        )
+        upload.save()
+    return upload.pk
+
+
+def _safe_name(filename: str) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in filename.rsplit("/", 1)[-1])
+    return keep[-80:] or "upload"
