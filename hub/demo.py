@@ -7,17 +7,30 @@ again changes nothing and `make run` can call it on every start.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from aggregation.models import DeclaredTotal
+from aggregation.services import reconcile
+from catalogue.models import Period
 from catalogue.services import period_ensure
+from submissions.models import Channel
+from submissions.services import (
+    Actor,
+    Changes,
+    submission_record_historical,
+    submission_update,
+)
 from tenants.models import Cluster, School, SchoolRole
 from tenants.services import (
     cluster_membership_set,
+    cluster_roles_clear,
     cluster_upsert,
     department_role_grant,
     public_tenant_ensure,
@@ -41,6 +54,17 @@ def read_demo_file(name: str) -> dict[str, Any]:
     return yaml.safe_load((DEMO_DIR / name).read_text(encoding="utf-8"))
 
 
+def demo_password_hash() -> str:
+    """One hash for every demo login, kept across runs while DEMO_PASSWORD is unchanged
+    (any demo user's current hash is reused when the password still matches it)."""
+    from django.contrib.auth import get_user_model
+
+    existing = get_user_model().objects.filter(username="department").first()
+    if existing is not None and existing.check_password(settings.DEMO_PASSWORD):
+        return existing.password
+    return make_password(settings.DEMO_PASSWORD)
+
+
 def demo_logins() -> list[DemoLogin]:
     schools = read_demo_file("schools.yaml")["schools"]
     logins = [
@@ -56,7 +80,7 @@ def demo_logins() -> list[DemoLogin]:
 def load_structure() -> dict[str, int]:
     """Public tenant, periods, clusters, schools (schemas), memberships and users."""
     data = read_demo_file("schools.yaml")
-    password = settings.DEMO_PASSWORD
+    password_hash = demo_password_hash()
     public_tenant_ensure()
     for code in DEMO_PERIODS:
         period_ensure(code=code)
@@ -79,11 +103,12 @@ def load_structure() -> dict[str, int]:
             province=item.get("province", ""),
         )
     with transaction.atomic():
-        # Roles are set lead-last per cluster-year would still collide on re-runs when a
-        # role moved; demoting everyone of a cluster-year first keeps re-runs idempotent.
-        for item in sorted(
-            data["memberships"], key=lambda m: m["role"] in ("lead", "standing_deputy")
-        ):
+        # The file is authoritative for each cluster-year it lists: roles it does not
+        # give are cleared first, so re-runs and edited files never collide on the
+        # one-lead rule.
+        for cluster_slug, year in {(m["cluster"], int(m["year"])) for m in data["memberships"]}:
+            cluster_roles_clear(cluster=clusters[cluster_slug], year=year)
+        for item in data["memberships"]:
             cluster_membership_set(
                 school=schools[item["school"]],
                 cluster=clusters[item["cluster"]],
@@ -91,18 +116,18 @@ def load_structure() -> dict[str, int]:
                 role=item["role"],
             )
         department = user_ensure(
-            username="department", password=password, full_name="Vụ Các trường chính trị"
+            username="department", password_hash=password_hash, full_name="Vụ Các trường chính trị"
         )
         department_role_grant(user=department, can_manage_scoring=False)
         admin = user_ensure(
             username="department-admin",
-            password=password,
+            password_hash=password_hash,
             full_name="Vụ Các trường chính trị (quản trị)",
         )
         department_role_grant(user=admin, can_manage_scoring=True)
         for slug, school in schools.items():
             for role in (SchoolRole.EDITOR, SchoolRole.APPROVER):
-                user = user_ensure(username=f"{slug}-{role}", password=password)
+                user = user_ensure(username=f"{slug}-{role}", password_hash=password_hash)
                 school_role_grant(user=user, school=school, role=role)
     return {
         "clusters": len(clusters),
@@ -111,5 +136,79 @@ def load_structure() -> dict[str, int]:
     }
 
 
-def cluster_by_slug(slug: str) -> Cluster:
-    return Cluster.objects.get(slug=slug)
+# Sơn La's seed figures are entered but left as a draft: the demo's lead school then
+# has someone to wait for, and Sơn La's staff can see what still blocks submitting.
+LEFT_AS_DRAFT = {("sonla", "2024-H1")}
+# Typed by hand in the demo's first journey (README), so left empty.
+LEFT_EMPTY = {("thainguyen", "2022-H1")}
+SYSTEM = Actor(user_id=None, username="demo-loader", channel=Channel.SYSTEM)
+
+
+def open_demo_periods(*, today: date) -> None:
+    """The seed periods ended years ago; the demo keeps them open for entry (deadline
+    two weeks ahead, closing in six months) so every journey can be walked through."""
+    for period in Period.objects.filter(code__in=DEMO_PERIODS):
+        period.deadline = max(period.deadline, today + timedelta(days=14))
+        period.closes_on = max(period.closes_on, today + timedelta(days=180))
+        period.save(update_fields=["deadline", "closes_on"])
+
+
+def load_figures() -> dict[str, int]:
+    """The seed documents' figures as submissions, and seed 002's declared totals."""
+    schools = {school.schema_name: school for school in School.objects.schools()}
+    periods = {period.code: period for period in Period.objects.all()}
+    loaded = drafts = 0
+    for path in sorted((DEMO_DIR / "figures").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data.get("submissions", []):
+            key = (entry["school"], entry["period"])
+            if key in LEFT_EMPTY or entry["school"] not in schools:
+                continue
+            school, period = schools[entry["school"]], periods[entry["period"]]
+            narratives = {k: v for k, v in (entry.get("narratives") or {}).items() if v}
+            if key in LEFT_AS_DRAFT:
+                if submission_draft_version(school=school, period=period) == 0:
+                    submission_update(
+                        school=school,
+                        period=period,
+                        expected_version=0,
+                        changes=Changes(values=entry["values"], narratives=narratives),
+                        actor=SYSTEM,
+                    )
+                drafts += 1
+                continue
+            submission_record_historical(
+                school=school,
+                period=period,
+                values=entry["values"],
+                narratives=narratives,
+                source=f"{data['source']}",
+                actor=SYSTEM,
+            )
+            loaded += 1
+        for declared in data.get("cluster_declared", []):
+            cluster = Cluster.objects.get(slug=declared["cluster"])
+            for code, value in declared["values"].items():
+                DeclaredTotal.objects.update_or_create(
+                    cluster=cluster,
+                    period=periods[declared["period"]],
+                    indicator=code,
+                    defaults={"value": value, "source": data["source"]},
+                )
+    return {"submitted": loaded, "drafts": drafts}
+
+
+def submission_draft_version(*, school: School, period: Period) -> int:
+    from django_tenants.utils import schema_context
+
+    from submissions.models import Submission
+
+    with schema_context(school.schema_name):
+        submission = Submission.objects.filter(period=period).first()
+        return submission.version if submission else 0
+
+
+def aggregate_everything() -> int:
+    """Publish and aggregate here and now, so the demo opens with figures even before
+    a worker has drained the queue (the queued runs then find nothing to do)."""
+    return len(reconcile(aggregate_inline=True).reaggregated)

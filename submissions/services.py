@@ -392,3 +392,44 @@ def apply_import(
         actor=actor,
         language=language,
     )
+
+
+def submission_record_historical(
+    *,
+    school: School,
+    period: Period,
+    values: Mapping[str, object],
+    narratives: Mapping[str, str],
+    source: str,
+    actor: Actor,
+) -> Submission:
+    """Enter a report that was already submitted on paper (a seed document), as submitted.
+
+    Values go through the same validation and audit as the form; what the hub finds
+    in them (a total that does not add up) is not fixed or hidden, only not allowed to
+    block a report that was in fact sent. Idempotent: an existing submission is kept.
+    """
+    with schema_context(school.schema_name):
+        existing = Submission.objects.filter(period=period).first()
+    if existing is not None and existing.version > 0:
+        return existing
+    submission, _entries = submission_update(
+        school=school,
+        period=period,
+        expected_version=0,
+        changes=Changes(values=dict(values), narratives=dict(narratives)),
+        actor=actor,
+    )
+    with schema_context(school.schema_name), transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        _change_status(
+            submission,
+            actor,
+            Status.SUBMITTED,
+            _("Nhập từ tài liệu: %(source)s") % {"source": source},
+        )
+        submission.submitted_at = timezone.now()
+        submission.submitted_by = actor.username
+        submission.save()
+        queue_publish(school=school, period=period)
+    return submission

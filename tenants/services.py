@@ -135,12 +135,28 @@ def cluster_membership_set(
     return membership
 
 
-def user_ensure(*, username: str, password: str, full_name: str = "") -> AbstractBaseUser:
+def cluster_roles_clear(*, cluster: Cluster, year: int) -> int:
+    """Make every school of a cluster-year a plain member (before roles are re-set)."""
+    return ClusterMembership.objects.filter(cluster=cluster, year=year).update(
+        role=ClusterRole.MEMBER
+    )
+
+
+def user_ensure(
+    *, username: str, password: str = "", password_hash: str = "", full_name: str = ""
+) -> AbstractBaseUser:
+    """Create the user if missing. A given `password_hash` (made once with
+    `make_password`) is set as is: hashing is deliberately slow, and loaders that
+    create dozens of users with one password should pay for it once."""
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
         username=username, defaults={"first_name": full_name[:150]}
     )
-    if created or not user.check_password(password):
+    if password_hash:
+        if user.password != password_hash:
+            user.password = password_hash
+            user.save(update_fields=["password"])
+    elif created or not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
     return user

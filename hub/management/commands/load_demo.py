@@ -4,8 +4,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from hub.demo import demo_logins, load_structure
+from hub.demo import (
+    aggregate_everything,
+    demo_logins,
+    load_figures,
+    load_structure,
+    open_demo_periods,
+)
 from tenants.services import school_host
 
 
@@ -18,9 +25,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["list_logins"]:
             counts = load_structure()
+            open_demo_periods(today=timezone.localdate())
+            figures = load_figures()
+            snapshots = aggregate_everything()
             self.stdout.write(
                 f"Demo loaded: {counts['clusters']} clusters, {counts['schools']} schools, "
-                f"{counts['memberships']} yearly memberships."
+                f"{counts['memberships']} yearly memberships, {figures['submitted']} submitted "
+                f"reports and {figures['drafts']} draft(s) from the seed documents, "
+                f"{snapshots} cluster snapshot(s) computed."
             )
         port = settings.PORT
         self.stdout.write(f"Password for every demo login: {settings.DEMO_PASSWORD}")

@@ -1,0 +1,411 @@
+"""The whole report as a layout-neutral model, rendered alike by the DOCX, PDF and
+HTML builders: header block, title, subject, body paragraphs, recipients, signature
+block, and the annex tables."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from itertools import combinations
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from catalogue.spec import IndicatorSpec
+
+from .context import ROLE_LABELS, ReportContext
+from .numbers import (
+    format_count,
+    format_date,
+    format_date_line,
+    format_datetime,
+    format_number,
+)
+from .prose import Paragraph, build_paragraphs, sorted_scoring, subject_line
+
+# Header block geometry shared by the DOCX and PDF builders (cm, pt).
+HEADER_LEFT_CM = 8.6
+# The header table runs 0.5 cm into each side margin (as Word templates for Party
+# documents do) so the place/date line fits on one line.
+HEADER_WIDTH_CM = 17.5
+HEADER_BLOCK_PT = 13
+PARTY_PT = 15
+SUBJECT_PT = 14
+TEXT_WIDTH_CM = 21 - 3 - 1.5
+ANNEX_WIDTH_CM = 29.7 - 2 - 2
+_CM = 72 / 2.54
+# Indicator columns per annex table (landscape A4 holds about eight).
+ANNEX_COLUMNS_PER_TABLE = 8
+MISSING = "–"
+ISSUER_SEPARATOR = "*"
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "draft": ("Đang nhập", "Draft"),
+    "submitted": ("Đã nộp", "Submitted"),
+    "accepted": ("Đã tiếp nhận", "Accepted"),
+    "approved": ("Đã duyệt", "Approved"),
+    "returned": ("Trả lại để sửa", "Returned for correction"),
+    "reopened": ("Mở lại để sửa", "Reopened"),
+    "missing": ("Chưa nộp", "Not submitted"),
+    "not_started": ("Chưa nộp", "Not submitted"),
+    "none": ("Chưa nộp", "Not submitted"),
+}
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    # The last row is a totals row (shown in bold).
+    has_total_row: bool
+    # Per column: right-aligned numbers or left-aligned text.
+    numeric: tuple[bool, ...]
+    # Relative column widths.
+    widths: tuple[float, ...]
+    # Indicator codes of the columns, for the record (empty for non-figure tables).
+    codes: tuple[str, ...] = ()
+    # The column that takes spare width, and how wide it may grow (cm; None: no cap).
+    flex_column: int = 1
+    flex_max: float | None = 10.0
+
+    def fitted_widths(self, available_cm: float) -> list[float]:
+        return fit_widths(list(self.widths), available_cm, self.flex_column, self.flex_max)
+
+
+def fit_widths(
+    widths: list[float], available: float, flex: int = 1, flex_max: float | None = None
+) -> list[float]:
+    """Column widths (cm) that fit `available`: shrunk in proportion when too wide,
+    otherwise the flex column takes the spare width up to `flex_max` (the table may
+    then stay narrower than the page)."""
+    total = sum(widths)
+    if total >= available:
+        return [w * available / total for w in widths]
+    fitted = list(widths)
+    grow = available - total
+    if flex_max is not None:
+        grow = min(grow, max(flex_max - fitted[flex], 0.0))
+    fitted[flex] += grow
+    return fitted
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    language: str
+    parent_body: str
+    issuer: str
+    # The same, broken into balanced lines for the header block's left column.
+    parent_body_lines: tuple[str, ...]
+    issuer_lines: tuple[str, ...]
+    separator: str
+    number_line: str
+    party_line: str
+    party_pt: float
+    date_line: str
+    title: str
+    subject: str
+    subject_lines: tuple[str, ...]
+    paragraphs: tuple[Paragraph, ...]
+    recipients_label: str
+    recipients: tuple[str, ...]
+    signer_lines: tuple[str, ...]
+    signer_name: str
+    annex_title: str
+    annex_subtitle: str
+    tables: tuple[AnnexTable, ...]
+    annex_notes: tuple[str, ...]
+    fingerprint: str
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """NFC (precomposed Vietnamese letters, which every font here has) without the
+    control characters that XML (DOCX, XLSX, the PDF's markup) cannot carry."""
+    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", text))
+
+
+def text_width_pt(text: str, size: float, bold: bool = False) -> float:
+    """Width of `text` in Times (= Times New Roman = Liberation Serif metrics), with the
+    Vietnamese marks stripped so the built-in metrics can measure it."""
+    base = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in base if not unicodedata.combining(ch))
+    plain = plain.encode("latin-1", "replace").decode("latin-1")
+    return stringWidth(plain, "Times-Bold" if bold else "Times-Roman", size)
+
+
+def balanced_lines(text: str, width_pt: float, size: float, bold: bool = False) -> tuple[str, ...]:
+    """Break `text` into the fewest lines that fit `width_pt`, as even as possible,
+    preferring breaks after a comma ("... KHU VỰC MIỀN NÚI, / BIÊN GIỚI PHÍA BẮC")."""
+    words = text.split()
+    if len(words) <= 1 or text_width_pt(text, size, bold) <= width_pt:
+        return (text,)
+    if len(words) > 24:
+        return (text,)
+
+    def width(chunk: list[str]) -> float:
+        return text_width_pt(" ".join(chunk), size, bold)
+
+    for count in range(2, min(len(words), 6) + 1):
+        best: tuple[float, list[str]] | None = None
+        for cuts in combinations(range(1, len(words)), count - 1):
+            bounds = (0, *cuts, len(words))
+            lines = [words[bounds[i] : bounds[i + 1]] for i in range(count)]
+            widths = [width(line) for line in lines]
+            if max(widths) > width_pt:
+                continue
+            bonus = sum(0.35 * width_pt for line in lines[:-1] if line[-1].endswith(","))
+            score = max(widths) - min(widths) - bonus
+            if best is None or score < best[0]:
+                best = (score, [" ".join(line) for line in lines])
+        if best is not None:
+            return tuple(best[1])
+    return (text,)
+
+
+def role_label(role: str, language: str) -> str:
+    key = role.strip().lower().replace(" ", "_").replace("-", "_")
+    vi, en = ROLE_LABELS.get(key, ("", ""))
+    return en if language == "en" else vi
+
+
+def default_recipients(ctx: ReportContext) -> tuple[str, ...]:
+    if ctx.en:
+        return (
+            f"{ctx.academy} (Department of Political Schools)",
+            "Member schools of the cluster",
+            "Filed: clerical office",
+        )
+    return (
+        f"{ctx.academy} (Vụ Các trường chính trị)",
+        "Các trường trong Cụm thi đua",
+        "Lưu: VT",
+    )
+
+
+def _recipient_lines(ctx: ReportContext) -> tuple[str, ...]:
+    names = [r.strip().rstrip(".;,") for r in (ctx.recipients or default_recipients(ctx))]
+    names = [n.removeprefix("-").strip() for n in names if n]
+    return tuple(f"- {name}{'.' if i == len(names) - 1 else ','}" for i, name in enumerate(names))
+
+
+def _signer_lines(ctx: ReportContext) -> tuple[str, ...]:
+    capacity = ctx.signer_capacity or (
+        "ON BEHALF OF THE EMULATION CLUSTER" if ctx.en else "T/M CỤM THI ĐUA"
+    )
+    title = ctx.signer_title or ("CLUSTER LEAD" if ctx.en else "CỤM TRƯỞNG")
+    school = ctx.school_display_name(ctx.signer_school or ctx.lead_school_name)
+    return (capacity.upper(), title.upper(), school)
+
+
+def _count_cell(value: int | None, language: str) -> str:
+    return MISSING if value is None else format_count(value, language, leading_zero=False)
+
+
+def _school_cell(ctx: ReportContext, name: str, role: str) -> str:
+    label = role_label(role, ctx.language)
+    return f"{name} ({label})" if label else name
+
+
+def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
+    """Per school × indicator, one table per catalogue section (split into parts of
+    `ANNEX_COLUMNS_PER_TABLE` columns), each with a totals row. Indicators that no
+    school reported are left out (the XLSX keeps them all)."""
+    en = ctx.en
+    tables = []
+    section_number = 0
+    for section in sorted(ctx.catalogue.sections, key=lambda s: s.order):
+        specs: list[IndicatorSpec] = [
+            spec
+            for spec in ctx.catalogue.indicators
+            if spec.section == section.code
+            and (
+                any(school.value(spec.code) is not None for school in ctx.schools)
+                or ctx.totals.get(spec.code) is not None
+            )
+        ]
+        if not specs:
+            continue
+        section_number += 1
+        label = section.label_en if en else section.label_vi
+        chunks = [
+            specs[i : i + ANNEX_COLUMNS_PER_TABLE]
+            for i in range(0, len(specs), ANNEX_COLUMNS_PER_TABLE)
+        ]
+        for part, chunk in enumerate(chunks):
+            caption = f"{'Table' if en else 'Bảng'} 1.{section_number}. {label}"
+            if part:
+                caption += " (continued)" if en else " (tiếp theo)"
+            header = (
+                "No." if en else "TT",
+                "School" if en else "Trường",
+                *((spec.label_en if en else spec.label_vi) for spec in chunk),
+            )
+            rows = [
+                (
+                    str(index),
+                    _school_cell(ctx, ctx.name_of(school), school.role),
+                    *(_count_cell(school.value(spec.code), ctx.language) for spec in chunk),
+                )
+                for index, school in enumerate(ctx.schools, start=1)
+            ]
+            rows.append(
+                (
+                    "",
+                    "Total" if en else "Tổng cộng",
+                    *(_count_cell(ctx.total(spec.code), ctx.language) for spec in chunk),
+                )
+            )
+            tables.append(
+                AnnexTable(
+                    caption=caption,
+                    header=header,
+                    rows=tuple(rows),
+                    has_total_row=True,
+                    numeric=(False, False, *([True] * len(chunk))),
+                    widths=(0.9, 6.5, *([2.3] * len(chunk))),
+                    codes=tuple(spec.code for spec in chunk),
+                )
+            )
+    return tables
+
+
+def status_label(status: str, language: str) -> str:
+    vi, en = STATUS_LABELS.get(status.strip().lower(), (status, status))
+    return en if language == "en" else vi
+
+
+def completeness_table(ctx: ReportContext) -> AnnexTable | None:
+    if not ctx.completeness:
+        return None
+    en = ctx.en
+    rows = tuple(
+        (
+            str(index),
+            ctx.school_display_name(row.school),
+            status_label(row.status, ctx.language),
+            format_datetime(row.submitted_at, ctx.language) if row.submitted_at else MISSING,
+            ("Yes" if en else "Có") if row.late else "",
+        )
+        for index, row in enumerate(ctx.completeness, start=1)
+    )
+    return AnnexTable(
+        caption="Table 2. Submission of figures by the schools"
+        if en
+        else "Bảng 2. Tình hình nộp số liệu của các trường",
+        header=("No.", "School", "Status", "Submitted at", "Late")
+        if en
+        else ("TT", "Trường", "Tình trạng", "Thời điểm nộp", "Nộp muộn"),
+        rows=rows,
+        has_total_row=False,
+        numeric=(False, False, False, False, False),
+        widths=(0.9, 8.0, 4.0, 4.0, 2.2),
+        flex_max=11.0,
+    )
+
+
+def findings_table(ctx: ReportContext) -> AnnexTable | None:
+    if not ctx.findings:
+        return None
+    en = ctx.en
+    cluster = "Whole cluster" if en else "Toàn Cụm"
+    rows = tuple(
+        (
+            str(index),
+            ctx.school_display_name(row.school) if row.school else cluster,
+            row.message,
+        )
+        for index, row in enumerate(ctx.findings, start=1)
+    )
+    return AnnexTable(
+        caption="Table 3. Figures to check (consistency findings)"
+        if en
+        else "Bảng 3. Những điểm cần rà soát, đối chiếu số liệu",
+        header=("No.", "School", "Finding") if en else ("TT", "Trường", "Nội dung"),
+        rows=rows,
+        has_total_row=False,
+        numeric=(False, False, False),
+        widths=(0.9, 7.5, 12.0),
+        flex_column=2,
+        flex_max=None,
+    )
+
+
+def scoring_table(ctx: ReportContext) -> AnnexTable | None:
+    if not ctx.scoring:
+        return None
+    en = ctx.en
+    rows = tuple(
+        (
+            str(row.rank) if row.rank is not None else MISSING,
+            ctx.school_display_name(row.school),
+            format_number(row.score, ctx.language) if row.score is not None else MISSING,
+        )
+        for row in sorted_scoring(ctx)
+    )
+    return AnnexTable(
+        caption="Table 4. Scoring and ranking" if en else "Bảng 4. Kết quả chấm điểm, xếp hạng",
+        header=("Rank", "School", "Score") if en else ("Xếp hạng", "Trường", "Điểm"),
+        rows=rows,
+        has_total_row=False,
+        numeric=(True, False, True),
+        widths=(1.8, 9.0, 2.5),
+        flex_max=11.0,
+    )
+
+
+def compose(ctx: ReportContext) -> ReportDocument:
+    en = ctx.en
+    tables = figures_tables(ctx)
+    for table in (completeness_table(ctx), findings_table(ctx), scoring_table(ctx)):
+        if table is not None:
+            tables.append(table)
+    number = ctx.document_number
+    parent_body, issuer = ctx.academy.upper(), ctx.cluster_name.upper()
+    # Cell padding (about 0.4 cm) and a margin for metric differences.
+    header_width = (HEADER_LEFT_CM - 0.4) * _CM * 0.95
+    right_width = (HEADER_WIDTH_CM - HEADER_LEFT_CM - 0.4) * _CM * 0.95
+    party_line = "COMMUNIST PARTY OF VIETNAM" if en else "ĐẢNG CỘNG SẢN VIỆT NAM"
+    subject = subject_line(ctx)
+    notes = []
+    if not ctx.findings:
+        notes.append(
+            "No consistency findings for this period."
+            if en
+            else "Không có điểm bất thường về số liệu trong kỳ."
+        )
+    if ctx.fingerprint:
+        notes.append(f"{'Data fingerprint' if en else 'Mã dữ liệu'}: {ctx.fingerprint}")
+    return ReportDocument(
+        language=ctx.language,
+        parent_body=parent_body,
+        issuer=issuer,
+        parent_body_lines=balanced_lines(parent_body, header_width, HEADER_BLOCK_PT),
+        issuer_lines=balanced_lines(issuer, header_width, HEADER_BLOCK_PT, bold=True),
+        separator=ISSUER_SEPARATOR,
+        number_line=f"No. {number}" if en else f"Số {number}",
+        party_line=party_line,
+        party_pt=PARTY_PT if text_width_pt(party_line, PARTY_PT, bold=True) <= right_width else 14,
+        date_line=format_date_line(ctx.lead_school_province, ctx.issue_date, ctx.language),
+        title="REPORT" if en else "BÁO CÁO",
+        subject=subject,
+        subject_lines=balanced_lines(subject, TEXT_WIDTH_CM * _CM * 0.95, SUBJECT_PT, bold=True),
+        paragraphs=tuple(build_paragraphs(ctx)),
+        recipients_label="Recipients:" if en else "Nơi nhận:",
+        recipients=_recipient_lines(ctx),
+        signer_lines=_signer_lines(ctx),
+        signer_name=ctx.signer_name,
+        annex_title="ANNEX" if en else "PHỤ LỤC",
+        annex_subtitle=(
+            f"(Attached to Report No. {number} of {format_date(ctx.issue_date, 'en')} "
+            f"of the {ctx.cluster_name})"
+            if en
+            else f"(Kèm theo Báo cáo số {number} ngày {format_date(ctx.issue_date, 'vi')} "
+            f"của {ctx.cluster_name})"
+        ),
+        tables=tuple(tables),
+        annex_notes=tuple(notes),
+        fingerprint=ctx.fingerprint,
+    )

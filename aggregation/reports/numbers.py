@@ -1,0 +1,124 @@
+"""Numbers and dates written the way Vietnamese (and English) reports write them.
+
+Vietnamese: thousands separated by "." (12.378), decimal comma (12,5%), counts from
+one to nine written with a leading zero ("03 đề tài"). English: 12,378 and 12.5%,
+no leading zero.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _check_language(language: str) -> None:
+    if language not in ("vi", "en"):
+        raise ValueError(f"language must be 'vi' or 'en', not {language!r}")
+
+
+def _group(digits: str, separator: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return separator.join(parts)
+
+
+def format_count(n: int, language: str, leading_zero: bool = True) -> str:
+    """A whole count: vi "03", "12", "1.234", "12.378"; en "3", "12,378".
+
+    The leading zero applies to Vietnamese counts from 1 to 9 only (zero stays "0").
+    """
+    _check_language(language)
+    value = int(n)
+    sign = "-" if value < 0 else ""
+    digits = str(abs(value))
+    if language == "vi":
+        text = _group(digits, ".")
+        if leading_zero and 1 <= abs(value) <= 9:
+            text = "0" + text
+    else:
+        text = _group(digits, ",")
+    return sign + text
+
+
+def format_number(value: int | float | Decimal, language: str, decimals: int = 2) -> str:
+    """A number with at most `decimals` decimals, trailing zeros dropped:
+    vi "1.234,5", en "1,234.5". Whole numbers carry no leading zero."""
+    _check_language(language)
+    quantum = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
+    amount = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, _, fraction = f"{abs(amount):f}".partition(".")
+    fraction = fraction.rstrip("0")
+    thousands, point = (".", ",") if language == "vi" else (",", ".")
+    text = _group(whole, thousands)
+    if fraction:
+        text += point + fraction
+    return sign + text
+
+
+def format_percent(value: int | float | Decimal, language: str, decimals: int = 1) -> str:
+    """`value` is already a percentage: 12.5 -> vi "12,5%", en "12.5%"; 14.0 -> "14%"."""
+    return format_number(value, language, decimals) + "%"
+
+
+def format_date(value: date, language: str) -> str:
+    """A short date: vi "25/6/2024", en "25 June 2024"."""
+    _check_language(language)
+    if language == "vi":
+        return f"{value.day}/{value.month}/{value.year}"
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime, language: str) -> str:
+    """A timestamp in its own wall-clock time: vi "25/06/2024 14:30", en "2024-06-25 14:30"."""
+    _check_language(language)
+    if language == "vi":
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def format_month(month: int, year: int, language: str) -> str:
+    """vi "tháng 9/2024", en "September 2024"."""
+    _check_language(language)
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, not {month}")
+    if language == "vi":
+        return f"tháng {month}/{year}"
+    return f"{MONTHS_EN[month - 1]} {year}"
+
+
+def format_date_line(place: str, value: date, language: str) -> str:
+    """The place and date line of a Party document.
+
+    vi "Quảng Ninh, ngày 25 tháng 6 năm 2024" (a day under 10 and the months January
+    and February take a leading zero, as the document rules require:
+    "ngày 05 tháng 01 năm 2025"); en "Quảng Ninh, 25 June 2024".
+    """
+    _check_language(language)
+    if language == "vi":
+        day = f"{value.day:02d}"
+        month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+        return f"{place}, ngày {day} tháng {month} năm {value.year}"
+    return f"{place}, {value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def ordinal_en(n: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th"."""
+    teens = 10 <= n % 100 <= 20
+    suffix = "th" if teens else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,647 @@
+"""The body of the cluster review report as structured paragraphs.
+
+Modelled on the H1 2024 review of the northern mountain & border cluster (seed 002):
+an opening naming the cluster, the period and the emulation movement; one sentence
+of cluster totals; each school numbered with only the items it has, in catalogue
+order ("(1) Trường ...: 97 lớp/3.864 học viên; 03 đề tài cấp tỉnh; ..."); the
+cluster-wide staff development and contest totals; limitations; proposals to the
+Academy; key tasks for the next period with owner school and month; at year end the
+scoring outcome.
+
+Which indicators go where (by the indicator's section code):
+- `training*`: a school's line carries only the training total, the first top-level
+  classes indicator with its `learners_code`, as "N lớp/M học viên"; programme and
+  other breakdowns go to the annex.
+- `research*`, `publication*`: listed in the school's line; `staff*`, `contest*`:
+  cluster totals in one paragraph after the schools. In both, top-level flow
+  indicators are told by their parts one level down when the parts have figures
+  (see `_listed_items`): "03 đề tài cấp tỉnh; 06 đề tài cấp trường", "24 cán bộ,
+  giảng viên được cử đi học (06 tiến sĩ, 12 thạc sĩ)", "396 tác phẩm dự thi cấp
+  trường; 36 tác phẩm gửi dự thi cấp tỉnh". Zero and missing figures are left out.
+- stock indicators and anything else (e.g. the standard-school criteria): annex only.
+
+English counts use `phrase_en`, which the catalogue writes in the plural
+("provincial-level research projects"). For a count of one the phrase is made
+singular: the spec's `phrase_en_one` when the catalogue provides such an attribute,
+otherwise the first plural-looking word is singularised ("issues of the school
+bulletin" -> "issue of the school bulletin", "staff members sent for doctoral study"
+-> "staff member sent ..."), with a small table of irregular and invariant words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from catalogue.spec import UNITS, IndicatorSpec
+
+from .context import NarrativeItem, ReportContext, SchoolFigures
+from .numbers import format_count, format_month, format_number, ordinal_en
+
+PARAGRAPH_KINDS = ("heading1", "heading2", "body", "item", "bullet")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+ORDINAL_WORDS_EN = ("first", "second", "third", "fourth")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """kind: heading1 (I., II., bold capitals), heading2 (1., 2., bold), body,
+    item (a numbered "(1) ..." paragraph), bullet (a "- ..." paragraph)."""
+
+    kind: str
+    text: str
+
+
+# --- section groups --------------------------------------------------------------
+
+GROUP_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("training", "training"),
+    ("research", "research"),
+    ("publication", "publications"),
+    ("staff", "staff"),
+    ("contest", "contest"),
+)
+SCHOOL_LINE_GROUPS = ("research", "publications")
+CLUSTER_GROUPS = ("staff", "contest")
+
+
+def section_group(section_code: str) -> str | None:
+    code = section_code.lower()
+    for prefix, group in GROUP_PREFIXES:
+        if code.startswith(prefix):
+            return group
+    return None
+
+
+# --- English plurals ---------------------------------------------------------------
+
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman"}
+_INVARIANT = {"series", "proceedings", "news", "means", "species", "premises", "staff"}
+
+
+def _singular_word(word: str) -> str:
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        singular = _IRREGULAR[lower]
+        return singular.capitalize() if word[:1].isupper() else singular
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def _is_plural_word(word: str) -> bool:
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return True
+    if "'" in word or "’" in word or lower in _INVARIANT or len(lower) < 3:
+        return False
+    return lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
+
+
+def singular_en(phrase: str) -> str:
+    """Make a plural English noun phrase singular by its first plural-looking word."""
+    words = phrase.split(" ")
+    for index, word in enumerate(words):
+        if _is_plural_word(word):
+            words[index] = _singular_word(word)
+            return " ".join(words)
+    return phrase
+
+
+def counted_en(n: int, plural_phrase: str, singular_phrase: str = "") -> str:
+    phrase = (singular_phrase or singular_en(plural_phrase)) if n == 1 else plural_phrase
+    return f"{format_count(n, 'en')} {phrase}"
+
+
+# --- periods -------------------------------------------------------------------------
+
+
+def _next_period(kind: str, part: int, year: int) -> tuple[str, int, int]:
+    if kind == "year":
+        return "year", 0, year + 1
+    last = 2 if kind == "half" else 4
+    return (kind, part + 1, year) if part < last else (kind, 1, year + 1)
+
+
+def _period_vi(kind: str, part: int, year: int, with_year: bool = True) -> str:
+    suffix = f" {year}" if with_year else ""
+    if kind == "year":
+        return f"năm{suffix}"
+    if kind == "half":
+        return f"6 tháng {'đầu' if part == 1 else 'cuối'} năm{suffix}"
+    return f"quý {ROMAN[part - 1]} năm{suffix}"
+
+
+def _period_en(kind: str, part: int, year: int) -> str:
+    if kind == "year":
+        return str(year)
+    if kind == "half":
+        return f"the {ORDINAL_WORDS_EN[part - 1]} half of {year}"
+    return f"the {ORDINAL_WORDS_EN[part - 1]} quarter of {year}"
+
+
+def period_phrase(ctx: ReportContext) -> str:
+    """vi "6 tháng đầu năm 2024" / "năm 2024"; en "the first half of 2024" / "2024"."""
+    if ctx.en:
+        return _period_en(ctx.period_kind, ctx.period_part, ctx.year)
+    return _period_vi(ctx.period_kind, ctx.period_part, ctx.year)
+
+
+def next_period_phrase(ctx: ReportContext) -> str:
+    kind, part, year = _next_period(ctx.period_kind, ctx.period_part, ctx.year)
+    return _period_en(kind, part, year) if ctx.en else _period_vi(kind, part, year)
+
+
+def _in_period(ctx: ReportContext, phrase: str) -> str:
+    """ "Trong 6 tháng đầu năm 2024" / "In the first half of 2024" / "In 2024"."""
+    return f"In {phrase}" if ctx.en else f"Trong {phrase}"
+
+
+def review_name(ctx: ReportContext) -> str:
+    """What the report is, in lower case: "sơ kết phong trào thi đua 6 tháng đầu năm,
+    phương hướng nhiệm vụ 6 tháng cuối năm 2024"."""
+    kind, part, year = ctx.period_kind, ctx.period_part, ctx.year
+    next_kind, next_part, next_year = _next_period(kind, part, year)
+    if ctx.en:
+        what = "review" if kind == "year" else "interim review"
+        return (
+            f"{what} of the emulation movement in {_period_en(kind, part, year)} "
+            f"and tasks for {_period_en(next_kind, next_part, next_year)}"
+        )
+    verb = "tổng kết" if kind == "year" else "sơ kết"
+    same_year = next_year == year and kind != "year"
+    current = _period_vi(kind, part, year, with_year=not same_year)
+    following = _period_vi(next_kind, next_part, next_year)
+    return f"{verb} phong trào thi đua {current}, phương hướng nhiệm vụ {following}"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def default_subject(ctx: ReportContext) -> str:
+    return _capitalise(review_name(ctx))
+
+
+def subject_line(ctx: ReportContext) -> str:
+    return ctx.subject or default_subject(ctx)
+
+
+# --- items -------------------------------------------------------------------------
+
+_END_PUNCTUATION = re.compile(r"[\s.;,:]+$")
+
+
+def _strip_end(text: str) -> str:
+    return _END_PUNCTUATION.sub("", text.strip())
+
+
+def _phrase_vi(spec: IndicatorSpec) -> str:
+    if spec.phrase_vi:
+        return spec.phrase_vi
+    label = spec.label_vi
+    return label[:1].lower() + label[1:]
+
+
+def _phrase_en(spec: IndicatorSpec, n: int) -> str:
+    plural = spec.phrase_en or (spec.label_en[:1].lower() + spec.label_en[1:])
+    if n == 1:
+        return getattr(spec, "phrase_en_one", "") or singular_en(plural)
+    return plural
+
+
+def count_phrase(ctx: ReportContext, spec: IndicatorSpec, n: int) -> str:
+    """ "03 đề tài cấp tỉnh" / "3 provincial-level research projects"."""
+    if ctx.en:
+        return f"{format_count(n, 'en')} {_phrase_en(spec, n)}"
+    return f"{format_count(n, 'vi')} {_phrase_vi(spec)}"
+
+
+def _unit_count(ctx: ReportContext, unit: str, n: int) -> str:
+    word_vi, word_en = UNITS[unit]
+    if ctx.en:
+        return counted_en(n, word_en)
+    return f"{format_count(n, 'vi')} {word_vi}"
+
+
+def _positive(value: int | None) -> bool:
+    return value is not None and value > 0
+
+
+def _group_indicators(ctx: ReportContext, groups: Iterable[str]) -> list[IndicatorSpec]:
+    sections = {s.code: s for s in ctx.catalogue.sections}
+    wanted = set(groups)
+    return [
+        spec
+        for spec in ctx.catalogue.indicators
+        if spec.section in sections and section_group(spec.section) in wanted
+    ]
+
+
+# Splits whose first part is a selection out of the parent (works entered at school
+# level, of which some are sent on to the province): the parent is listed, then that
+# part ("396 tác phẩm dự thi cấp trường; 36 tác phẩm gửi dự thi cấp tỉnh"). The other
+# parts are its complement and are left to the annex.
+SELECTION_SPLITS = frozenset({"sent"})
+
+
+def _prose_split(ctx: ReportContext, code: str) -> tuple[str, list[IndicatorSpec]]:
+    """The split a parent is told by in prose: "main", else the first in catalogue order."""
+    splits = ctx.catalogue.splits.get(code)
+    if not splits:
+        return "", []
+    name = "main" if "main" in splits else next(iter(splits))
+    return name, splits[name]
+
+
+def _head_word(spec: IndicatorSpec) -> str:
+    words = _phrase_vi(spec).split()
+    return words[0].lower() if words else ""
+
+
+def _listed_items(
+    ctx: ReportContext, specs: list[IndicatorSpec], value: Callable[[str], int | None]
+) -> list[str]:
+    """Count phrases for the top-level flow indicators of `specs` with a positive
+    figure, told by their parts one level down when the parts have figures:
+
+    - parts that name themselves ("đề tài cấp tỉnh" under "đề tài nghiên cứu khoa
+      học": same head word) replace the parent: "03 đề tài cấp tỉnh; 06 đề tài cấp
+      trường";
+    - parts that do not ("tiến sĩ" under "cán bộ, giảng viên được cử đi học") follow
+      it in brackets: "24 cán bộ, giảng viên được cử đi học (06 tiến sĩ, 12 thạc sĩ)";
+    - a selection split (`SELECTION_SPLITS`) keeps the parent and adds its first part.
+
+    Stock indicators (snapshots such as the number of lecturers) stay in the annex.
+    """
+    items = []
+    for spec in specs:
+        if spec.parent is not None or spec.kind == "stock":
+            continue
+        n = value(spec.code)
+        split, children = _prose_split(ctx, spec.code)
+        parts: list[tuple[IndicatorSpec, int]] = []
+        for child in children:
+            child_value = value(child.code)
+            if child_value is not None and child_value > 0:
+                parts.append((child, child_value))
+        if split in SELECTION_SPLITS:
+            if _positive(n):
+                assert n is not None
+                items.append(count_phrase(ctx, spec, n))
+            if parts and parts[0][0] is children[0]:
+                items.append(count_phrase(ctx, *parts[0]))
+            continue
+        if not parts:
+            if _positive(n):
+                assert n is not None
+                items.append(count_phrase(ctx, spec, n))
+            continue
+        phrases = [count_phrase(ctx, child, v) for child, v in parts]
+        if all(_head_word(child) == _head_word(spec) for child, _ in parts):
+            items.extend(phrases)
+            continue
+        if _positive(n):
+            assert n is not None
+            head = count_phrase(ctx, spec, n)
+        else:
+            head = _phrase_en(spec, 2) if ctx.en else _phrase_vi(spec)
+        items.append(f"{head} ({', '.join(phrases)})")
+    return items
+
+
+def _training_items(ctx: ReportContext, value: Callable[[str], int | None]) -> list[str]:
+    """ "97 lớp/3.864 học viên": the training total only (the first top-level classes
+    indicator and its learners); programme breakdowns go to the annex."""
+    spec = _classes_total(ctx)
+    if spec is None:
+        return []
+    classes = value(spec.code)
+    learners = value(spec.learners_code) if spec.learners_code else None
+    parts = []
+    if _positive(classes):
+        assert classes is not None
+        parts.append(_unit_count(ctx, "class", classes))
+    if _positive(learners):
+        assert learners is not None
+        parts.append(_unit_count(ctx, "learner", learners))
+    return ["/".join(parts)] if parts else []
+
+
+def _classes_total(ctx: ReportContext) -> IndicatorSpec | None:
+    return next(
+        (
+            spec
+            for spec in _group_indicators(ctx, ("training",))
+            if spec.parent is None and spec.unit == "class"
+        ),
+        None,
+    )
+
+
+def school_items(ctx: ReportContext, school: SchoolFigures) -> list[str]:
+    """The items of one school's line, in catalogue order, zero and missing left out."""
+    items = _training_items(ctx, school.value)
+    items += _listed_items(ctx, _group_indicators(ctx, SCHOOL_LINE_GROUPS), school.value)
+    return items
+
+
+def school_line(ctx: ReportContext, number: int, school: SchoolFigures, last: bool) -> str:
+    items = school_items(ctx, school)
+    if not items:
+        items = ["no figures reported" if ctx.en else "chưa có số liệu"]
+    end = "." if last else ";"
+    return f"({number}) {ctx.name_of(school)}: {'; '.join(items)}{end}"
+
+
+def totals_sentence(ctx: ReportContext) -> str | None:
+    """ "Trong 6 tháng đầu năm 2024, các trường đã tổ chức đào tạo, bồi dưỡng tổng số
+    238 lớp với 12.378 học viên." (None when the catalogue has no classes total.)"""
+    spec = _classes_total(ctx)
+    if spec is None:
+        return None
+    classes = ctx.total(spec.code)
+    learners = ctx.total(spec.learners_code) if spec.learners_code else None
+    if not _positive(classes) and not _positive(learners):
+        return None
+    parts = []
+    if ctx.en:
+        if _positive(classes):
+            assert classes is not None
+            parts.append(counted_en(classes, "classes"))
+        if _positive(learners):
+            assert learners is not None
+            parts.append(counted_en(learners, "learners"))
+        amount = " with ".join(parts)
+        return f"{_in_period(ctx, period_phrase(ctx))}, the schools ran a total of {amount}."
+    if _positive(classes):
+        assert classes is not None
+        parts.append(f"{format_count(classes, 'vi')} lớp")
+    if _positive(learners):
+        assert learners is not None
+        parts.append(f"{format_count(learners, 'vi')} học viên")
+    amount = " với ".join(parts)
+    return (
+        f"{_in_period(ctx, period_phrase(ctx))}, các trường đã tổ chức đào tạo, "
+        f"bồi dưỡng tổng số {amount}."
+    )
+
+
+def cluster_paragraph(ctx: ReportContext) -> str | None:
+    """Staff development and contest totals of the whole cluster, those present only."""
+    sentences = []
+    for group in CLUSTER_GROUPS:
+        items = _listed_items(ctx, _group_indicators(ctx, (group,)), ctx.total)
+        if not items:
+            continue
+        listed = "; ".join(items)
+        if ctx.en:
+            lead = {
+                "staff": "The schools paid close attention to staff development; "
+                "across the cluster",
+                "contest": "The schools took an active part in the contests; across the cluster",
+            }[group]
+        else:
+            lead = {
+                "staff": "Công tác xây dựng đội ngũ được các trường quan tâm thực hiện; "
+                "tổng hợp toàn Cụm",
+                "contest": "Các trường tích cực tham gia các cuộc thi; tổng hợp toàn Cụm",
+            }[group]
+        sentences.append(f"{lead}: {listed}.")
+    return " ".join(sentences) or None
+
+
+# --- narratives ------------------------------------------------------------------------
+
+
+def _item_text(ctx: ReportContext, item: NarrativeItem) -> str:
+    text = (item.text_en or item.text) if ctx.en else (item.text or item.text_en)
+    text = _strip_end(text)
+    if item.school:
+        text += f" ({ctx.school_display_name(item.school)})"
+    return text
+
+
+def _bullets(texts: list[str]) -> list[Paragraph]:
+    return [
+        Paragraph("bullet", f"- {text}{'.' if i == len(texts) - 1 else ';'}")
+        for i, text in enumerate(texts)
+    ]
+
+
+def task_text(ctx: ReportContext, number: int, item: NarrativeItem) -> str:
+    """ "(1) Tổ chức ... (dự kiến tháng 9/2024, do Trường ... chủ trì)."."""
+    text = _item_text(ctx, item)
+    notes = []
+    if item.month:
+        default_year = ctx.year + 1 if ctx.period_kind == "year" else ctx.year
+        when = format_month(item.month, item.year or default_year, ctx.language)
+        notes.append(f"planned for {when}" if ctx.en else f"dự kiến {when}")
+    if item.owner:
+        owner = ctx.school_display_name(item.owner)
+        notes.append(f"led by {owner}" if ctx.en else f"do {owner} chủ trì")
+    if notes:
+        text += f" ({', '.join(notes)})"
+    return f"({number}) {text}."
+
+
+def _score_text(ctx: ReportContext, school: str, rank: int | None, score: object) -> str:
+    name = ctx.school_display_name(school)
+    parts = []
+    if score is not None:
+        amount = format_number(score, ctx.language)  # type: ignore[arg-type]
+        parts.append(f"{amount} points" if ctx.en else f"{amount} điểm")
+    if rank is not None:
+        parts.append(f"ranked {ordinal_en(rank)}" if ctx.en else f"xếp thứ {rank}")
+    return f"{name}: {', '.join(parts)}" if parts else name
+
+
+def sorted_scoring(ctx: ReportContext) -> list:
+    indexed = list(enumerate(ctx.scoring))
+    indexed.sort(key=lambda pair: (pair[1].rank is None, pair[1].rank or 0, pair[0]))
+    return [row for _, row in indexed]
+
+
+# --- the whole body ----------------------------------------------------------------------
+
+
+def _opening(ctx: ReportContext) -> str:
+    count = len(ctx.schools)
+    if ctx.en:
+        standard = (
+            ", pressing ahead with the criteria of the standard political school under "
+            "Regulation 11-QĐ/TW of 19 May 2021 of the Secretariat of the Party Central Committee"
+            if ctx.year >= 2021
+            else ""
+        )
+        schools = "school" if count == 1 else "schools"
+        return (
+            f"Carrying out the emulation movement “{ctx.movement_en}” launched by the "
+            f"President of the {ctx.academy}, in {period_phrase(ctx)} the "
+            f"{format_count(count, 'en')} {schools} of the {ctx.cluster_name} worked "
+            f"actively to carry out their political tasks{standard}. The cluster reports on "
+            f"the {review_name(ctx)} as follows:"
+        )
+    standard = (
+        ", đẩy mạnh hoàn thiện các tiêu chí trường chính trị chuẩn theo Quy định số "
+        "11-QĐ/TW ngày 19/5/2021 của Ban Bí thư Trung ương Đảng"
+        if ctx.year >= 2021
+        else ""
+    )
+    return (
+        f"Thực hiện phong trào thi đua “{ctx.movement}” do Giám đốc {ctx.academy} phát "
+        f"động, trong {period_phrase(ctx)}, {format_count(count, 'vi')} trường thuộc "
+        f"{ctx.cluster_name} đã tích cực thi đua thực hiện nhiệm vụ chính trị được "
+        f"giao{standard}. Cụm thi đua báo cáo {review_name(ctx)} như sau:"
+    )
+
+
+def _closing(ctx: ReportContext) -> str:
+    if ctx.en:
+        return (
+            f"This is the report of the {ctx.cluster_name} on the {review_name(ctx)}, "
+            f"respectfully submitted to the {ctx.academy} for its consideration and guidance."
+        )
+    return (
+        f"Trên đây là báo cáo {review_name(ctx)} của {ctx.cluster_name}, kính báo cáo "
+        f"{ctx.academy} xem xét, chỉ đạo./."
+    )
+
+
+def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
+    en = ctx.en
+    out: list[Paragraph] = [Paragraph("body", _opening(ctx))]
+    roman = iter(ROMAN)
+
+    def heading(vi: str, english: str) -> None:
+        out.append(Paragraph("heading1", f"{next(roman)}. {(english if en else vi).upper()}"))
+
+    # I. Results
+    heading(
+        f"Kết quả thực hiện phong trào thi đua {period_phrase(ctx)}",
+        f"Results of the emulation movement in {period_phrase(ctx)}",
+    )
+    opening_items = [_item_text(ctx, item) + "." for item in ctx.narratives.opening]
+    results: list[Paragraph] = []
+    sentence = totals_sentence(ctx)
+    if sentence:
+        follow = (
+            " The results of each school were as follows:"
+            if en
+            else " Kết quả cụ thể của các trường như sau:"
+        )
+        results.append(Paragraph("body", sentence + follow))
+    for index, school in enumerate(ctx.schools, start=1):
+        results.append(
+            Paragraph("item", school_line(ctx, index, school, index == len(ctx.schools)))
+        )
+    cluster = cluster_paragraph(ctx)
+    parts: list[tuple[str, list[Paragraph]]] = []
+    if opening_items:
+        parts.append(
+            (
+                "General assessment" if en else "Đánh giá chung",
+                [Paragraph("body", t) for t in opening_items],
+            )
+        )
+    parts.append(
+        (
+            "Training, research and publications"
+            if en
+            else "Đào tạo, bồi dưỡng và nghiên cứu khoa học",
+            results,
+        )
+    )
+    if cluster:
+        parts.append(
+            (
+                "Staff development and contests"
+                if en
+                else "Xây dựng đội ngũ và tham gia các cuộc thi",
+                [Paragraph("body", cluster)],
+            )
+        )
+    for number, (title, paragraphs) in enumerate(parts, start=1):
+        if len(parts) > 1:
+            out.append(Paragraph("heading2", f"{number}. {title}"))
+        out.extend(paragraphs)
+
+    # II. Limitations
+    limitations = [_item_text(ctx, item) for item in ctx.narratives.limitations]
+    if limitations:
+        heading("Hạn chế và nguyên nhân", "Limitations and causes")
+        out.append(
+            Paragraph(
+                "body",
+                "Alongside these results, the cluster's emulation work still has some limitations:"
+                if en
+                else "Bên cạnh những kết quả đạt được, phong trào thi đua của Cụm vẫn còn "
+                "một số hạn chế:",
+            )
+        )
+        out.extend(_bullets(limitations))
+
+    # III. Proposals
+    proposals = [_item_text(ctx, item) for item in ctx.narratives.proposals]
+    if proposals:
+        heading("Kiến nghị, đề xuất", "Proposals to the Academy")
+        out.append(
+            Paragraph(
+                "body",
+                f"The cluster makes the following proposals to the {ctx.academy}:"
+                if en
+                else f"Cụm thi đua kiến nghị, đề xuất với {ctx.academy} một số nội dung sau:",
+            )
+        )
+        out.extend(_bullets(proposals))
+
+    # IV. Key tasks
+    tasks = ctx.narratives.next_tasks
+    if tasks:
+        following = next_period_phrase(ctx)
+        heading(
+            f"Nhiệm vụ trọng tâm {following}",
+            f"Key tasks for {following}",
+        )
+        out.append(
+            Paragraph(
+                "body",
+                f"{_in_period(ctx, following)}, the cluster will focus on the following key tasks:"
+                if en
+                else f"{_in_period(ctx, following)}, Cụm thi đua tập trung thực hiện các "
+                "nhiệm vụ trọng tâm sau:",
+            )
+        )
+        out.extend(
+            Paragraph("item", task_text(ctx, number, item))
+            for number, item in enumerate(tasks, start=1)
+        )
+
+    # V. Scoring
+    if ctx.scoring or ctx.narratives.scoring:
+        heading(
+            f"Kết quả chấm điểm, bình xét thi đua {period_phrase(ctx)}",
+            f"Scoring and emulation vote for {period_phrase(ctx)}",
+        )
+        if ctx.scoring:
+            out.append(
+                Paragraph(
+                    "body",
+                    "Based on the scores given by the member schools, the ranking is as follows:"
+                    if en
+                    else "Trên cơ sở kết quả chấm điểm, bình xét thi đua của các trường, kết "
+                    "quả xếp hạng như sau:",
+                )
+            )
+            out.extend(
+                _bullets([_score_text(ctx, r.school, r.rank, r.score) for r in sorted_scoring(ctx)])
+            )
+        out.extend(
+            Paragraph("body", _item_text(ctx, item) + ".") for item in ctx.narratives.scoring
+        )
+
+    out.append(Paragraph("body", _closing(ctx)))
+    return out
