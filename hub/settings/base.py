@@ -21,6 +21,7 @@ SHARED_APPS = [
     "catalogue",
     "aggregation",
     "imports",
+    "reviews",
     "hub",
     "django.contrib.contenttypes",
     "django.contrib.auth",

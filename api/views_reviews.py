@@ -1,0 +1,185 @@
+"""The cluster report (lead school's host, or the public host for the department)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.errors import ForbiddenError
+from api.views_clusters import viewer_role_or_403
+from api.views_submissions import resolve_period
+from reviews.models import JobStatus, ReportJob, Section
+from reviews.selectors import narratives_of, report_is_out_of_date
+from reviews.services import cluster_narrative_save, cluster_narratives_prefill, report_request
+from tenants.models import Cluster
+
+GENERATORS = {"lead", "department"}
+READERS = {"lead", "standing_deputy", "deputy", "department"}
+
+
+class ReportInput(serializers.Serializer):
+    language = serializers.ChoiceField(choices=["vi", "en"], default="vi")
+
+
+def job_state(request: Request, job: ReportJob) -> dict[str, object]:
+    links = {}
+    if job.status == JobStatus.DONE:
+        base = request.build_absolute_uri(
+            f"/api/v1/clusters/{job.cluster.slug}/periods/{job.period.code}/reports/{job.pk}/"
+        )
+        links = {kind: f"{base}{kind}/" for kind in ("docx", "xlsx", "pdf")}
+    return {
+        "id": job.pk,
+        "number": job.number,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "language": job.language,
+        "basis": job.basis,
+        "fingerprint": job.fingerprint,
+        "out_of_date": report_is_out_of_date(job),
+        "requested_by": job.requested_by,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        **links,
+    }
+
+
+class ReportListView(APIView):
+    @extend_schema(request=ReportInput)
+    def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        if viewer_role_or_403(request, cluster, period.year) not in GENERATORS:
+            raise ForbiddenError(_("Chỉ trường cụm trưởng (và Vụ) mới tạo được báo cáo của cụm."))
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = report_request(
+            cluster=cluster,
+            period=period,
+            language=data.validated_data["language"],
+            username=request.user.get_username(),
+        )
+        return Response(job_state(request, job), status=status.HTTP_201_CREATED)
+
+    def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        if viewer_role_or_403(request, cluster, period.year) not in READERS:
+            raise ForbiddenError(
+                _("Chỉ trường cụm trưởng, cụm phó và Vụ xem được báo cáo của cụm.")
+            )
+        jobs = ReportJob.objects.filter(cluster=cluster, period=period).select_related(
+            "cluster", "period"
+        )
+        return Response([job_state(request, job) for job in jobs])
+
+
+def readable_job(request: Request, cluster_slug: str, period_code: str, job_id: int) -> ReportJob:
+    cluster = get_object_or_404(Cluster, slug=cluster_slug)
+    period = resolve_period(period_code)
+    if viewer_role_or_403(request, cluster, period.year) not in READERS:
+        raise ForbiddenError(_("Chỉ trường cụm trưởng, cụm phó và Vụ xem được báo cáo của cụm."))
+    return get_object_or_404(
+        ReportJob.objects.select_related("cluster", "period"),
+        pk=job_id,
+        cluster=cluster,
+        period=period,
+    )
+
+
+class ReportDetailView(APIView):
+    def get(self, request: Request, cluster_slug: str, period_code: str, job_id: int) -> Response:
+        return Response(
+            job_state(request, readable_job(request, cluster_slug, period_code, job_id))
+        )
+
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+class ReportFileView(APIView):
+    def get(
+        self, request: Request, cluster_slug: str, period_code: str, job_id: int, kind: str
+    ) -> FileResponse:
+        job = readable_job(request, cluster_slug, period_code, job_id)
+        stored = getattr(job, kind, None) if kind in CONTENT_TYPES else None
+        if not stored:
+            raise Http404
+        language = get_language() or "vi"
+        name = (
+            f"bao-cao-{job.cluster.slug}-{job.period.code}-{job.number:02d}.{kind}"
+            if language == "vi"
+            else stored.name.rsplit("/", 1)[-1]
+        )
+        return FileResponse(
+            stored.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind]
+        )
+
+
+class NarrativeInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    items = serializers.ListField(child=serializers.DictField())
+
+
+class NarrativesView(APIView):
+    """The report's editable sections: the lead writes, deputies and the department read."""
+
+    def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        if viewer_role_or_403(request, cluster, period.year) not in READERS:
+            raise ForbiddenError(
+                _("Chỉ trường cụm trưởng, cụm phó và Vụ xem được nội dung báo cáo.")
+            )
+        existing = narratives_of(cluster=cluster, period=period)
+        return Response(
+            {
+                section: {
+                    "version": existing[section].version if section in existing else 0,
+                    "items": existing[section].items if section in existing else [],
+                }
+                for section in Section.values
+            }
+        )
+
+    @extend_schema(request=NarrativeInput)
+    def put(self, request: Request, cluster_slug: str, period_code: str, section: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        if viewer_role_or_403(request, cluster, period.year) != "lead":
+            raise ForbiddenError(_("Chỉ trường cụm trưởng mới sửa được nội dung báo cáo."))
+        data = NarrativeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        narrative = cluster_narrative_save(
+            cluster=cluster,
+            period=period,
+            section=section,
+            items=data.validated_data["items"],
+            expected_version=data.validated_data["version"],
+            username=request.user.get_username(),
+        )
+        return Response({"version": narrative.version, "items": narrative.items})
+
+
+class NarrativesPrefillView(APIView):
+    def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
+        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        period = resolve_period(period_code)
+        if viewer_role_or_403(request, cluster, period.year) != "lead":
+            raise ForbiddenError(_("Chỉ trường cụm trưởng mới sửa được nội dung báo cáo."))
+        filled = cluster_narratives_prefill(
+            cluster=cluster, period=period, username=request.user.get_username()
+        )
+        return Response({"filled": filled})

@@ -1,0 +1,142 @@
+"""Builds the report's pure context from the snapshot and the review's narratives."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aggregation.models import DeclaredTotal, Publication
+from aggregation.reports import (
+    CompletenessRow,
+    FindingRow,
+    NarrativeItem,
+    Narratives,
+    ReportContext,
+    SchoolFigures,
+)
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from reviews.models import ClusterNarrative, Section
+from tenants.models import Cluster, ClusterMembership, ClusterRole, School
+
+RECIPIENTS_VI = (
+    "Học viện Chính trị quốc gia Hồ Chí Minh (Vụ Các trường chính trị)",
+    "Các trường trong Cụm thi đua",
+    "Lưu: VT, Cụm thi đua",
+)
+RECIPIENTS_EN = (
+    "Ho Chi Minh National Academy of Politics (Department of Political Schools)",
+    "The schools of the cluster",
+    "Archive",
+)
+
+
+def narrative_items(*, cluster: Cluster, period: Period) -> dict[str, list[dict[str, Any]]]:
+    rows = ClusterNarrative.objects.filter(cluster=cluster, period=period)
+    return {row.section: list(row.items) for row in rows}
+
+
+def report_context(
+    *,
+    cluster: Cluster,
+    period: Period,
+    snapshot: dict[str, Any],
+    language: str,
+    number: int,
+    issue_date: date,
+) -> ReportContext:
+    schools = {
+        s.schema_name: s
+        for s in School.objects.filter(schema_name__in=[r["school"] for r in snapshot["schools"]])
+    }
+    lead = (
+        ClusterMembership.objects.filter(cluster=cluster, year=period.year, role=ClusterRole.LEAD)
+        .select_related("school")
+        .first()
+    )
+    lead_school = lead.school if lead else None
+    totals: dict[str, int | None] = dict(snapshot["totals"])
+    # Cluster-wide figures a historical report gives only as a total (seed 002's staff
+    # and contest figures) are reported as declared; any gap with the schools' own
+    # figures is listed among the findings.
+    for code, value in DeclaredTotal.objects.filter(cluster=cluster, period=period).values_list(
+        "indicator", "value"
+    ):
+        totals.setdefault(code, value)
+    submitted_at = dict(
+        Publication.objects.filter(
+            period=period, school__schema_name__in=list(schools)
+        ).values_list("school__schema_name", "submitted_at")
+    )
+    completeness = snapshot["completeness"]
+    late = set(completeness.get("late", []))
+    status_of = {
+        slug: status
+        for status in ("accepted", "submitted", "returned", "draft", "missing")
+        for slug in completeness.get(status, [])
+    }
+    items = narrative_items(cluster=cluster, period=period)
+    message_key = "message_en" if language == "en" else "message_vi"
+
+    def name(slug: str | None) -> str | None:
+        return schools[slug].name_vi if slug in schools else slug
+
+    def narrative(section: str) -> tuple[NarrativeItem, ...]:
+        return tuple(
+            NarrativeItem(
+                text=item.get("text", ""),
+                school=name(item.get("school")),
+                owner=name(item.get("owner")),
+                month=item.get("month"),
+                year=item.get("year"),
+                text_en=item.get("text_en", ""),
+            )
+            for item in items.get(section, [])
+            if item.get("text")
+        )
+
+    return ReportContext(
+        language=language,
+        cluster_name_vi=cluster.name_vi,
+        cluster_name_en=cluster.name_en,
+        period_code=period.code,
+        lead_school_name=lead_school.name_vi if lead_school else "",
+        lead_school_province=lead_school.province if lead_school else "",
+        issue_date=issue_date,
+        catalogue=catalogue_for_year(period.year),
+        schools=tuple(
+            SchoolFigures(
+                name=schools[row["school"]].name_vi, role=row["role"], values=row["values"]
+            )
+            for row in snapshot["schools"]
+            if row["school"] in schools
+        ),
+        totals=totals,
+        document_number=f"{number:02d}-BC/CTĐ",
+        narratives=Narratives(
+            opening=narrative(Section.OPENING),
+            limitations=narrative(Section.LIMITATIONS),
+            proposals=narrative(Section.PROPOSALS),
+            next_tasks=narrative(Section.NEXT_TASKS),
+            scoring=narrative(Section.SCORING),
+        ),
+        completeness=tuple(
+            CompletenessRow(
+                school=schools[slug].name_vi,
+                status=status_of.get(slug, "missing"),
+                submitted_at=submitted_at.get(slug),
+                late=slug in late,
+            )
+            for slug in completeness.get("expected", [])
+            if slug in schools
+        ),
+        findings=tuple(
+            FindingRow(school=name(f.get("school")), message=f[message_key])
+            for f in snapshot["findings"]
+        ),
+        recipients=RECIPIENTS_EN if language == "en" else RECIPIENTS_VI,
+        signer_capacity="T/M CỤM THI ĐUA" if language != "en" else "FOR THE EMULATION CLUSTER",
+        signer_title="CỤM TRƯỞNG" if language != "en" else "LEAD SCHOOL",
+        signer_school=lead_school.name_vi if lead_school else "",
+        fingerprint=snapshot["fingerprint"],
+    )
