@@ -12,6 +12,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
 app = CeleryApp("cumhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(
-    ["worker.tasks.diagnostics", "worker.tasks.publish", "worker.tasks.aggregate"],
+    [
+        "worker.tasks.diagnostics",
+        "worker.tasks.publish",
+        "worker.tasks.aggregate",
+        "worker.tasks.reports",
+    ],
     related_name=None,
 )
