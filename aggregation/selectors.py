@@ -7,6 +7,7 @@ from typing import Any
 from django.core.cache import cache
 
 from aggregation.models import AggregationState, Basis, Snapshot
+from aggregation.transforms import Basis as BasisName
 from catalogue.models import Period
 from tenants.models import Cluster
 
@@ -70,7 +71,7 @@ def snapshot_for_viewer(
     return visible
 
 
-def academy_view(*, period: Period, basis: str) -> dict[str, Any]:
+def academy_view(*, period: Period, basis: BasisName) -> dict[str, Any]:
     """Every cluster's totals and the national total, from one query over the facts.
 
     Cached under a key that changes whenever any fact of the period changes.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from aggregation.models import AggregationState, Basis, DeclaredTotal, Fact, Publication, Snapshot
+from aggregation.transforms import Basis as BasisName
 from aggregation.transforms import build_cluster_snapshot, previous_year_period
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
@@ -46,11 +47,13 @@ def submission_publish(
         submission = Submission.objects.filter(period=period).first()
         if submission is None:
             return PublishOutcome(school.schema_name, period.code, 0, changed=False)
-        values = dict(
-            Value.objects.filter(submission=submission, value__isnull=False).values_list(
+        values: dict[str, int] = {
+            code: value
+            for code, value in Value.objects.filter(submission=submission).values_list(
                 "code", "value"
             )
-        )
+            if value is not None
+        }
     with schema_context("public"), transaction.atomic():
         publication = (
             Publication.objects.select_for_update().filter(school=school, period=period).first()
@@ -193,7 +196,8 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
         )
         catalogue = catalogue_for_year(period.year)
         now = timezone.now()
-        for basis in Basis.values:
+        basis: BasisName
+        for basis in ("accepted", "submitted"):
             data = build_cluster_snapshot(
                 facts=facts,
                 members=members,

@@ -17,11 +17,13 @@ class IndicatorOutput(serializers.Serializer):
     label_en = serializers.CharField()
     unit = serializers.CharField()
     section = serializers.CharField()
-    parent = serializers.CharField(allow_null=True)
+    # Declared fields are moved out of the class by DRF, so they do not clash with
+    # Field.parent / Field.required at run time; mypy only sees the names.
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
     split = serializers.CharField()
     kind = serializers.CharField()
     higher_is_better = serializers.BooleanField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     max_value = serializers.IntegerField()
     learners_code = serializers.CharField(allow_null=True)
 

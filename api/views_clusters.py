@@ -53,9 +53,8 @@ class SnapshotView(APIView):
         data = snapshot_read(cluster=cluster, period=period, basis=basis)
         if data is None:
             raise NotFoundError(_("Chưa có số liệu tổng hợp cho cụm trong kỳ này."))
-        visible = snapshot_for_viewer(
-            data, viewer_role=role, own_schools=user_school_slugs(request.user)
-        )  # type: ignore[arg-type]
+        own_schools = user_school_slugs(request.user)  # type: ignore[arg-type]
+        visible = snapshot_for_viewer(data, viewer_role=role, own_schools=own_schools)
         return Response(
             {**visible, "basis_selected": cluster_basis(cluster=cluster, period=period)}
         )
@@ -90,6 +89,8 @@ class AcademyView(APIView):
             raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được số liệu toàn quốc."))
         period = resolve_period(period_code)
         basis = request.query_params.get("basis") or Basis.SUBMITTED
-        if basis not in Basis.values:
-            raise NotFoundError(_("Cơ sở số liệu không hợp lệ: %(basis)s") % {"basis": basis})
-        return Response(academy_view(period=period, basis=basis))
+        if basis == "accepted":
+            return Response(academy_view(period=period, basis="accepted"))
+        if basis == "submitted":
+            return Response(academy_view(period=period, basis="submitted"))
+        raise NotFoundError(_("Cơ sở số liệu không hợp lệ: %(basis)s") % {"basis": basis})

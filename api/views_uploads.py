@@ -83,10 +83,10 @@ class UploadView(APIView):
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
         data, name, dry_run, version = read_upload(request)
         result = upload_process(
-            school=request.tenant,
+            school=request.tenant,  # type: ignore[attr-defined]
             period=period,
             data=data,
-            filename=name,  # type: ignore[attr-defined]
+            filename=name,
             actor=api_actor(request),
             dry_run=dry_run,
             expected_version=version,
@@ -104,12 +104,13 @@ class BulkUploadView(APIView):
     def post(self, request: Request) -> Response:
         data, name, dry_run, _version = read_upload(request)
         result = bulk_process(
-            user=request.user,
+            user=request.user,  # type: ignore[arg-type]
             data=data,
             filename=name,
-            dry_run=dry_run,  # type: ignore[arg-type]
+            dry_run=dry_run,
             language=get_language() or "vi",
         )
+        code: int
         if result.forbidden:
             code = status.HTTP_403_FORBIDDEN
         elif result.errors:

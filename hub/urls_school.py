@@ -3,8 +3,30 @@
 from django.urls import include, path
 
 from hub.urls_common import common_patterns
+from hub.views import submissions
 
 urlpatterns = [
     *common_patterns,
     path("api/v1/", include("api.urls_school")),
+    path("submissions/<str:period_code>/", submissions.submission_page, name="submission"),
+    path(
+        "submissions/<str:period_code>/submit/",
+        submissions.submission_confirm,
+        name="submission_confirm",
+    ),
+    path(
+        "submissions/<str:period_code>/review/",
+        submissions.submission_review_page,
+        name="submission_review",
+    ),
+    path(
+        "submissions/<str:period_code>/reopen/",
+        submissions.submission_reopen_page,
+        name="submission_reopen",
+    ),
+    path(
+        "submissions/<str:period_code>/history/",
+        submissions.submission_history,
+        name="submission_history",
+    ),
 ]

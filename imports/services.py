@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -58,7 +58,7 @@ class BulkResult:
         }
 
 
-def bulk_allowed_schools(*, user: AbstractBaseUser, year: int) -> set[str] | None:
+def bulk_allowed_schools(*, user: User, year: int) -> set[str] | None:
     """Slugs the user may backfill for a period of `year`; None means every school."""
     if department_membership(user) is not None:
         return None
@@ -78,7 +78,7 @@ def _error(row: int | None, message: str) -> dict[str, Any]:
 
 
 def bulk_process(
-    *, user: AbstractBaseUser, data: bytes, filename: str, dry_run: bool, language: str = "vi"
+    *, user: User, data: bytes, filename: str, dry_run: bool, language: str = "vi"
 ) -> BulkResult:
     parsed = parse_bulk_upload(data=data, filename=filename, catalogues_by_year=catalogue_for_year)
     result = BulkResult(
@@ -98,12 +98,16 @@ def bulk_process(
     periods = {p.code: p for p in Period.objects.filter(code__in={k[1] for k in groups})}
     allowed_by_year: dict[int, set[str] | None] = {}
     for (slug, code), _values in groups.items():
-        row = first_row[(slug, code)]
+        row_number = first_row[(slug, code)]
         if slug not in schools:
-            result.errors.append(_error(row, _("Không có trường mã “%(slug)s”.") % {"slug": slug}))
+            result.errors.append(
+                _error(row_number, _("Không có trường mã “%(slug)s”.") % {"slug": slug})
+            )
             continue
         if code not in periods:
-            result.errors.append(_error(row, _("Không có kỳ báo cáo %(code)s.") % {"code": code}))
+            result.errors.append(
+                _error(row_number, _("Không có kỳ báo cáo %(code)s.") % {"code": code})
+            )
             continue
         year = periods[code].year
         if year not in allowed_by_year:
@@ -113,7 +117,7 @@ def bulk_process(
             result.forbidden.append(slug)
             result.errors.append(
                 _error(
-                    row,
+                    row_number,
                     _("Bạn không được nhập số liệu cho trường “%(slug)s” kỳ %(code)s.")
                     % {"slug": slug, "code": code},
                 )
@@ -185,12 +189,15 @@ def bulk_process(
         "count": len(result.changes),
         "schools": len(result.schools),
     }
-    BulkUpload.objects.filter(pk=result.upload_id).update(applied=True, summary=result.as_dict())
+    if result.upload_id is not None:
+        BulkUpload.objects.filter(pk=result.upload_id).update(
+            applied=True, summary=result.as_dict()
+        )
     return result
 
 
 def _store(
-    *, user: AbstractBaseUser, data: bytes, filename: str, dry_run: bool, result: BulkResult
+    *, user: User, data: bytes, filename: str, dry_run: bool, result: BulkResult
 ) -> int | None:
     if len(data) > MAX_BYTES * 4:
         return None

@@ -93,20 +93,20 @@ def cluster_narratives_prefill(*, cluster: Cluster, period: Period, username: st
     members = ClusterMembership.objects.filter(cluster=cluster, year=period.year).select_related(
         "school"
     )
-    gathered: dict[str, list[dict[str, Any]]] = {section: [] for section in PREFILL_FROM}
+    gathered: dict[str, list[dict[str, Any]]] = {str(section): [] for section in PREFILL_FROM}
     for membership in members:
         with schema_context(membership.school.schema_name):
             texts = dict(
                 Narrative.objects.filter(submission__period=period).values_list("section", "text")
             )
-        for section, source in PREFILL_FROM.items():
+        for prefill_section, source in PREFILL_FROM.items():
             for line in (texts.get(source) or "").splitlines():
                 line = line.strip(" -•\t")
                 if line:
-                    gathered[section].append(
+                    gathered[str(prefill_section)].append(
                         {"text": line, "school": membership.school.schema_name}
                     )
-    filled = []
+    filled: list[str] = []
     for section, items in gathered.items():
         existing = ClusterNarrative.objects.filter(
             cluster=cluster, period=period, section=section

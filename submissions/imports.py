@@ -157,8 +157,11 @@ def upload_process(
     result.applied = True
     result.version = submission_after.version
     result.message = _("Đã cập nhật %(count)s chỉ tiêu từ tệp.") % {"count": len(result.changes)}
-    with schema_context(school.schema_name):
-        Upload.objects.filter(pk=result.upload_id).update(applied=True, summary=result.as_dict())
+    if result.upload_id is not None:
+        with schema_context(school.schema_name):
+            Upload.objects.filter(pk=result.upload_id).update(
+                applied=True, summary=result.as_dict()
+            )
     return result
 
 

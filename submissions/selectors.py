@@ -22,6 +22,12 @@ def submission_of(*, period: Period) -> Submission | None:
     return Submission.objects.filter(period=period).first()
 
 
+def submissions_by_period() -> dict[int, Submission]:
+    """The school's submissions keyed by period id, with what a period list needs."""
+    rows = Submission.objects.only("period_id", "status", "version", "reopened_at")
+    return {submission.period_id: submission for submission in rows}
+
+
 def values_of(*, period: Period) -> CurrentValues:
     current = CurrentValues()
     for row in Value.objects.filter(submission__period=period):
@@ -49,7 +55,8 @@ def history_for(*, period: Period) -> dict[str, list[tuple[str, int]]]:
     )
     history: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for code, period_code, value in rows:
-        history[code].append((period_code, value))
+        if value is not None:
+            history[code].append((period_code, value))
     return dict(history)
 
 

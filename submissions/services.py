@@ -44,10 +44,10 @@ class Actor:
 
 @dataclass
 class Changes:
-    values: dict[str, object] = field(default_factory=dict)
-    narratives: dict[str, str] = field(default_factory=dict)
-    explanations: dict[str, str] = field(default_factory=dict)
-    not_applicable: dict[str, bool] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict)
+    narratives: Mapping[str, str] = field(default_factory=dict)
+    explanations: Mapping[str, str] = field(default_factory=dict)
+    not_applicable: Mapping[str, bool] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return not (self.values or self.narratives or self.explanations or self.not_applicable)
@@ -69,7 +69,8 @@ def submission_ensure(*, school: School, period: Period) -> Submission:
         return submission
 
 
-def _locked_reason(submission: Submission, period: Period) -> str | None:
+def submission_lock_reason(submission: Submission, period: Period) -> str | None:
+    """Why the submission cannot be edited now, or None when it can."""
     if submission.status == Status.ACCEPTED:
         return _("Báo cáo đã được chấp nhận nên không thể sửa; cần mở lại trước.")
     if submission.status == Status.SUBMITTED:
@@ -154,7 +155,7 @@ def submission_update(
                 % {"current": submission.version, "yours": expected_version},
                 version=submission.version,
             )
-        locked = _locked_reason(submission, period)
+        locked = submission_lock_reason(submission, period)
         if locked:
             raise ConflictError(locked, version=submission.version)
 
@@ -288,7 +289,7 @@ def submission_submit(
                 _("Chỉ gửi được báo cáo đang ở trạng thái nháp hoặc bị trả lại."),
                 version=submission.version,
             )
-        locked = _locked_reason(submission, period)
+        locked = submission_lock_reason(submission, period)
         if locked:
             raise ConflictError(locked, version=submission.version)
         if blocking:
@@ -345,13 +346,6 @@ def submission_reopen(*, school: School, period: Period, actor: Actor, reason: s
         submission.save()
         queue_publish(school=school, period=period)
     return submission
-
-
-def ensure_can_review(*, can_review: bool) -> None:
-    if not can_review:
-        raise ForbiddenError(
-            _("Chỉ trường cụm trưởng của cụm trong năm đó mới được duyệt báo cáo.")
-        )
 
 
 def queue_publish(*, school: School, period: Period) -> None:

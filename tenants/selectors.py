@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F
 
 from tenants.models import (
@@ -55,34 +55,37 @@ class Access:
         return self.school_role is not None or self.is_department or year in self.review_roles
 
 
-def department_membership(user: AbstractBaseUser | AnonymousUser) -> DepartmentMembership | None:
+def department_membership(user: User | AnonymousUser) -> DepartmentMembership | None:
     if not user.is_authenticated:
         return None
     return DepartmentMembership.objects.filter(user=user).first()
 
 
-def access_for(*, user: AbstractBaseUser | AnonymousUser, tenant: School) -> Access:
+def access_for(*, user: User | AnonymousUser, tenant: School) -> Access:
     if not user.is_authenticated:
         return Access(authenticated=False)
     department = department_membership(user)
-    common = {
-        "authenticated": True,
-        "is_department": department is not None,
-        "can_manage_scoring": bool(department and department.can_manage_scoring),
-    }
+    is_department = department is not None
+    can_manage_scoring = bool(department and department.can_manage_scoring)
     if tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
-        return Access(**common)
+        return Access(
+            authenticated=True, is_department=is_department, can_manage_scoring=can_manage_scoring
+        )
     school_role = (
         SchoolMembership.objects.filter(user=user, school=tenant)
         .values_list("role", flat=True)
         .first()
     )
     return Access(
-        school_role=school_role, review_roles=review_roles(user=user, school=tenant), **common
+        authenticated=True,
+        school_role=school_role,
+        is_department=is_department,
+        can_manage_scoring=can_manage_scoring,
+        review_roles=review_roles(user=user, school=tenant),
     )
 
 
-def review_roles(*, user: AbstractBaseUser, school: School) -> dict[int, str]:
+def review_roles(*, user: User, school: School) -> dict[int, str]:
     """Years in which one of the user's schools leads or deputies `school`'s cluster."""
     rows = ClusterMembership.objects.filter(
         school__staff__user=user,
@@ -93,7 +96,7 @@ def review_roles(*, user: AbstractBaseUser, school: School) -> dict[int, str]:
     return dict(rows.values_list("year", "role"))
 
 
-def user_schools(user: AbstractBaseUser) -> list[SchoolMembership]:
+def user_schools(user: User) -> list[SchoolMembership]:
     return list(SchoolMembership.objects.filter(user=user).select_related("school"))
 
 
@@ -120,7 +123,7 @@ def cluster_role_of(*, school: School, cluster: Cluster, year: int) -> str | Non
     )
 
 
-def user_cluster_roles(*, user: AbstractBaseUser, cluster: Cluster, year: int) -> set[str]:
+def user_cluster_roles(*, user: User, cluster: Cluster, year: int) -> set[str]:
     """Roles that the user's schools hold in a cluster in a year."""
     return set(
         ClusterMembership.objects.filter(
@@ -129,7 +132,7 @@ def user_cluster_roles(*, user: AbstractBaseUser, cluster: Cluster, year: int) -
     )
 
 
-def cluster_viewer_role(*, user: AbstractBaseUser, cluster: Cluster, year: int) -> str | None:
+def cluster_viewer_role(*, user: User, cluster: Cluster, year: int) -> str | None:
     """How a user sees a cluster in a year: 'department', their school's cluster role,
     or None when they have nothing to do with it. The strongest role wins."""
     if department_membership(user) is not None:
@@ -141,7 +144,7 @@ def cluster_viewer_role(*, user: AbstractBaseUser, cluster: Cluster, year: int) 
     return None
 
 
-def user_school_slugs(user: AbstractBaseUser) -> set[str]:
+def user_school_slugs(user: User) -> set[str]:
     return set(
         SchoolMembership.objects.filter(user=user).values_list("school__schema_name", flat=True)
     )

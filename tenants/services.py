@@ -6,7 +6,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -144,7 +144,7 @@ def cluster_roles_clear(*, cluster: Cluster, year: int) -> int:
 
 def user_ensure(
     *, username: str, password: str = "", password_hash: str = "", full_name: str = ""
-) -> AbstractBaseUser:
+) -> User:
     """Create the user if missing. A given `password_hash` (made once with
     `make_password`) is set as is: hashing is deliberately slow, and loaders that
     create dozens of users with one password should pay for it once."""
@@ -162,7 +162,7 @@ def user_ensure(
     return user
 
 
-def school_role_grant(*, user: AbstractBaseUser, school: School, role: str) -> SchoolMembership:
+def school_role_grant(*, user: User, school: School, role: str) -> SchoolMembership:
     if role not in SchoolRole.values:
         raise MembershipError(_("Vai trò không hợp lệ: %(role)s") % {"role": role})
     membership, _created = SchoolMembership.objects.update_or_create(
@@ -171,9 +171,7 @@ def school_role_grant(*, user: AbstractBaseUser, school: School, role: str) -> S
     return membership
 
 
-def department_role_grant(
-    *, user: AbstractBaseUser, can_manage_scoring: bool = False
-) -> DepartmentMembership:
+def department_role_grant(*, user: User, can_manage_scoring: bool = False) -> DepartmentMembership:
     membership, _created = DepartmentMembership.objects.update_or_create(
         user=user, defaults={"can_manage_scoring": can_manage_scoring}
     )

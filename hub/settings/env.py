@@ -42,10 +42,10 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
-def env_list(name: str, default: list[str] | object = _MISSING) -> list[str]:
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
-        if default is _MISSING:
+        if default is None:
             raise ImproperlyConfigured(f"The environment variable {name} must be set.")
-        return list(default)  # type: ignore[call-overload]
+        return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]

@@ -11,4 +11,7 @@ def current_schema() -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         (schema,) = cursor.fetchone()
-    return {"connection_schema": connection.schema_name, "database_schema": schema}
+    return {
+        "connection_schema": connection.schema_name,  # type: ignore[attr-defined]
+        "database_schema": schema,
+    }

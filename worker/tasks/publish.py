@@ -19,7 +19,7 @@ from worker.celery_app import app
 def publish_submission(period_code: str, school: str | None = None) -> dict[str, object]:
     """Publish one school's submission. Sent from the school's schema, so it runs there
     (tenant-schemas-celery); `school` may also name it explicitly."""
-    slug = school or connection.schema_name
+    slug = school or connection.schema_name  # type: ignore[attr-defined]
     outcome = submission_publish(
         school=School.objects.get(schema_name=slug), period=Period.objects.get(code=period_code)
     )
