@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from api.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from api.errors import ConflictError, DomainError, NotFoundError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from submissions.models import (

@@ -10,7 +10,16 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = ["hub", "tenants", "catalogue", "submissions", "imports", "aggregation", "reviews", "api"]
+PACKAGES = [
+    "hub",
+    "tenants",
+    "catalogue",
+    "submissions",
+    "imports",
+    "aggregation",
+    "reviews",
+    "api",
+]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "ngettext"}
 TRANSLATE_TAG = re.compile(r"""{%\s*translate\s+"([^"]+)"|{%\s*translate\s+'([^']+)'""")
 BLOCK_TAG = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
