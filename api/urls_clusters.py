@@ -36,4 +36,3 @@ cluster_patterns = [
     ),
     path("periods/<str:period_code>/academy/", AcademyView.as_view(), name="api-academy"),
 ]
-
