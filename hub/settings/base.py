@@ -146,6 +146,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Figures of the political schools' emulation clusters.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The same rule as every other route of a host (the schema holds no school data,
+    # but a school's host answers only its own people).
+    "SERVE_PERMISSIONS": ["api.permissions.HostAccess"],
 }
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", default="demo")

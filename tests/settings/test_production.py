@@ -52,3 +52,30 @@ def test_bad_boolean_is_refused():
 def test_complete_configuration_passes_the_check():
     result = run_check(SECRET_KEY=GOOD_SECRET, ALLOWED_HOSTS="hub.example.vn,.hub.example.vn")
     assert result.returncode == 0, result.stderr
+
+
+def test_unreachable_database_is_one_sentence_and_no_traceback():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hub.settings.dev",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "provision_school",
+            "yenbai",
+            "--name",
+            "Trường Chính trị tỉnh Yên Bái",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "The database cannot be reached" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
