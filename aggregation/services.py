@@ -43,8 +43,10 @@ def submission_publish(
     A message older than what is already published finds `version` not newer and
     changes nothing.
     """
-    with schema_context(school.schema_name):
-        submission = Submission.objects.filter(period=period).first()
+    # The submission's row lock makes its version, status and values one consistent
+    # reading (an editor holds the same lock while saving).
+    with schema_context(school.schema_name), transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(period=period).first()
         if submission is None:
             return PublishOutcome(school.schema_name, period.code, 0, changed=False)
         values: dict[str, int] = {

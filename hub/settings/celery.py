@@ -19,6 +19,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TRACK_STARTED = True
+# Task outcomes live in the database (facts, snapshots, report jobs), never in the
+# result backend. Storing results also makes every send subscribe to a result channel
+# first, which with Redis down blocks a web request ~19 s before the save can go on.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 # Longer than the longest job (a report for the largest cluster), so Redis does not
 # redeliver a task that is still running.

@@ -5,7 +5,7 @@ from django.db import connection
 from worker.celery_app import app
 
 
-@app.task(name="worker.tasks.diagnostics.current_schema")
+@app.task(name="worker.tasks.diagnostics.current_schema", ignore_result=False)
 def current_schema() -> dict[str, str]:
     """Which schema the task ran in, as seen by the database itself."""
     with connection.cursor() as cursor:
