@@ -114,14 +114,10 @@ class AuditEntry(models.Model):
         return f"{self.username} {self.kind} {self.field}"
 
 
-class Upload(models.Model):
-    """An uploaded file, kept as received, with who sent it and what it did."""
+class ReceivedFile(models.Model):
+    """A file kept as received, with who sent it and what it did (a school's upload
+    here, a bulk file in `imports`)."""
 
-    # Kept even when the file was refused, so no draft is created just to record it.
-    period = models.ForeignKey(
-        "catalogue.Period", on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    file = models.FileField(upload_to="uploads/%Y/%m/")
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
@@ -132,7 +128,21 @@ class Upload(models.Model):
     summary = models.JSONField(default=dict)
 
     class Meta:
+        abstract = True
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
         return f"{self.original_name} by {self.uploaded_by}"
+
+
+class Upload(ReceivedFile):
+    """A school's upload for one period."""
+
+    # Kept even when the file was refused, so no draft is created just to record it.
+    period = models.ForeignKey(
+        "catalogue.Period", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    file = models.FileField(upload_to="uploads/%Y/%m/")
+
+    class Meta(ReceivedFile.Meta):
+        pass
