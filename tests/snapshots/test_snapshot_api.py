@@ -1,0 +1,83 @@
+"""Who sees which part of a cluster's snapshot, the academy-wide view, the commands."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from aggregation.models import Snapshot
+from tests.reviews.conftest import NORTH
+
+SNAPSHOT = f"/api/v1/clusters/{NORTH}/periods/2024-H1/snapshot/"
+
+
+def school_values(seed) -> dict[str, dict[str, int]]:
+    return {entry["school"]: entry["values"] for entry in seed["data"]["submissions"]}
+
+
+@pytest.mark.parametrize(
+    ("username", "host"),
+    [("quangninh-approver", "quangninh"), ("hagiang-editor", None), ("department", None)],
+)
+def test_lead_deputies_and_department_see_every_row(seed_002_cluster, api_client, username, host):
+    body = api_client(username, host).get(SNAPSHOT).json()
+    assert {row["school"] for row in body["schools"]} == set(school_values(seed_002_cluster))
+    assert body["basis"] == "submitted" and body["fingerprint"] and body["computed_at"]
+    classes = sum(v["training.classes"] for v in school_values(seed_002_cluster).values())
+    assert body["totals"]["training.classes"] == classes
+
+
+def test_a_member_sees_totals_and_only_its_own_row(seed_002_cluster, api_client):
+    body = api_client("dienbien-editor", "dienbien").get(SNAPSHOT).json()
+    assert [row["school"] for row in body["schools"]] == ["dienbien"]
+    assert body["restricted"] is True
+    assert "training.classes" in body["totals"]
+    assert all(f["school"] in (None, "dienbien") for f in body["findings"])
+    assert not any(isinstance(value, list) for value in body["completeness"].values())
+
+
+def test_another_clusters_school_is_refused(seed_002_cluster, api_client):
+    assert api_client("backan-approver", "backan").get(SNAPSHOT).status_code == 403
+
+
+def test_basis_switch_by_the_lead_only(seed_002_cluster, api_client):
+    assert (
+        api_client("hagiang-approver", "hagiang")
+        .put(SNAPSHOT.replace("snapshot", "basis"), {"basis": "accepted"}, format="json")
+        .status_code
+        == 403
+    )
+    lead = api_client("quangninh-approver", "quangninh")
+    assert (
+        lead.put(
+            SNAPSHOT.replace("snapshot", "basis"), {"basis": "accepted"}, format="json"
+        ).status_code
+        == 200
+    )
+    body = lead.get(SNAPSHOT).json()
+    assert body["basis"] == "accepted" and body["totals"] == {}  # nothing accepted yet
+
+
+def test_academy_view_is_the_departments_and_adds_up(seed_002_cluster, api_client):
+    assert (
+        api_client("quangninh-approver").get("/api/v1/periods/2024-H1/academy/").status_code == 403
+    )
+    body = api_client("department").get("/api/v1/periods/2024-H1/academy/").json()
+    north = next(c for c in body["clusters"] if c["cluster"] == NORTH)
+    assert north["totals"]["training.learners"] == sum(
+        v["training.learners"] for v in school_values(seed_002_cluster).values()
+    )
+    for code, total in body["national"].items():
+        assert total == sum(c["totals"].get(code, 0) for c in body["clusters"])
+
+
+def test_aggregate_command_with_wait_computes_here(seed_002_cluster):
+    Snapshot.objects.filter(period=seed_002_cluster["period"]).delete()
+    call_command("aggregate", "--cluster", NORTH, "--period", "2024-H1", "--wait")
+    assert Snapshot.objects.filter(cluster__slug=NORTH, period__code="2024-H1").count() == 2
+
+
+def test_reconcile_command_reports_nothing_stale_after_inline_aggregation(seed_002_cluster, capsys):
+    call_command("reconcile", "--inline")
+    output = capsys.readouterr().out
+    assert "Republished 0" in output
