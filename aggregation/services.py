@@ -221,6 +221,10 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
         state.computed = target
         state.computed_at = now
         state.save(update_fields=["computed", "computed_at"])
+        # Local import: the rankings build on this module.
+        from aggregation.ranking_services import rankings_request
+
+        rankings_request(period=period)
     return True
 
 

@@ -36,3 +36,42 @@ cluster_patterns = [
     ),
     path("periods/<str:period_code>/academy/", AcademyView.as_view(), name="api-academy"),
 ]
+
+# Rankings and scoring schemes (journey 3): api.views_rankings.
+from api import views_rankings as rankings  # noqa: E402
+
+RANKINGS = "periods/<str:period_code>/rankings/"
+cluster_patterns += [
+    path(RANKINGS, rankings.RankingView.as_view(), name="api-rankings"),
+    path(
+        RANKINGS + "clusters/",
+        rankings.ClusterComparisonView.as_view(),
+        name="api-rankings-clusters",
+    ),
+    path(
+        RANKINGS + "indicators/<str:code>/",
+        rankings.LeaderboardView.as_view(),
+        name="api-rankings-indicator",
+    ),
+    path(
+        RANKINGS + "schools/<slug:school>/",
+        rankings.ScorecardView.as_view(),
+        name="api-rankings-scorecard",
+    ),
+    path(
+        RANKINGS + "visibility/", rankings.VisibilityView.as_view(), name="api-rankings-visibility"
+    ),
+    path(RANKINGS + "recompute/", rankings.RecomputeView.as_view(), name="api-rankings-recompute"),
+    path(
+        "rankings/schools/<slug:school>/trend/",
+        rankings.TrendView.as_view(),
+        name="api-rankings-trend",
+    ),
+    path("scoring/schemes/", rankings.SchemeListView.as_view(), name="api-scoring-schemes"),
+    path("scoring/schemes/<int:year>/", rankings.SchemeView.as_view(), name="api-scoring-scheme"),
+    path(
+        "scoring/schemes/<int:year>/criteria/<slug:code>/",
+        rankings.CriterionView.as_view(),
+        name="api-scoring-criterion",
+    ),
+]

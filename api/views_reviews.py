@@ -123,8 +123,12 @@ class ReportFileView(APIView):
             if language == "vi"
             else stored.name.rsplit("/", 1)[-1]
         )
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
         return FileResponse(
-            stored.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind]
+            handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[kind]
         )
 
 

@@ -113,6 +113,8 @@ class BulkUploadView(APIView):
         code: int
         if result.forbidden:
             code = status.HTTP_403_FORBIDDEN
+        elif result.stale:
+            code = status.HTTP_409_CONFLICT
         elif result.errors:
             code = status.HTTP_400_BAD_REQUEST
         else:

@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from aggregation.models import DeclaredTotal
+from aggregation.ranking_services import scheme_ensure_example
 from aggregation.services import reconcile
 from catalogue.models import Period
 from catalogue.services import period_ensure
@@ -84,6 +85,8 @@ def load_structure() -> dict[str, int]:
     public_tenant_ensure()
     for code in DEMO_PERIODS:
         period_ensure(code=code)
+    for year in sorted({int(code[:4]) for code in DEMO_PERIODS}):
+        scheme_ensure_example(year=year)
     clusters = {
         item["slug"]: cluster_upsert(
             slug=item["slug"],

@@ -4,9 +4,72 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hub.urls_common import common_patterns
+from hub.views import department, uploads
 
 urlpatterns = [
     *common_patterns,
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls_public")),
+    # The department's rankings (journey 3): hub.views.department.
+    path("rankings/", department.rankings_index, name="rankings"),
+    path("rankings/scoring/<int:year>/", department.scheme_page, name="rankings_scheme"),
+    path("rankings/schools/<slug:school>/trend/", department.trend_page, name="rankings_trend"),
+    path("rankings/<str:period_code>/", department.ranking_page, name="rankings_period"),
+    path(
+        "rankings/<str:period_code>/clusters/",
+        department.comparison_page,
+        name="rankings_clusters",
+    ),
+    path(
+        "rankings/<str:period_code>/clusters/<slug:cluster>/",
+        department.cluster_ranking_page,
+        name="rankings_cluster",
+    ),
+    path(
+        "rankings/<str:period_code>/indicators/",
+        department.leaderboard_page,
+        name="rankings_indicators",
+    ),
+    path(
+        "rankings/<str:period_code>/schools/<slug:school>/",
+        department.scorecard_page,
+        name="rankings_scorecard",
+    ),
+    path(
+        "rankings/<str:period_code>/visibility/",
+        department.visibility_page,
+        name="rankings_visibility",
+    ),
+    # upload pages: bulk backfill by the department and lead schools (hub.views.uploads)
+    path("uploads/bulk/", uploads.bulk_upload_page, name="bulk_upload"),
+]
+
+# cluster review pages (journey 2): the same pages for the department on the hub's host
+# (hub.views.cluster).
+from hub.views import cluster as cluster_review  # noqa: E402
+
+CLUSTER_PAGE = "clusters/<slug:cluster_slug>/<str:period_code>/"
+urlpatterns += [
+    path("clusters/", cluster_review.cluster_index, name="cluster_index"),
+    path("clusters/report-preview.css", cluster_review.preview_css, name="cluster_preview_css"),
+    path(CLUSTER_PAGE, cluster_review.cluster_page, name="cluster_review"),
+    path(
+        CLUSTER_PAGE + "review/<slug:school>/",
+        cluster_review.cluster_review_submission,
+        name="cluster_review_submission",
+    ),
+    path(CLUSTER_PAGE + "basis/", cluster_review.cluster_basis_page, name="cluster_basis"),
+    path(
+        CLUSTER_PAGE + "narratives/prefill/", cluster_review.cluster_prefill, name="cluster_prefill"
+    ),
+    path(
+        CLUSTER_PAGE + "narratives/<str:section>/",
+        cluster_review.cluster_narrative_page,
+        name="cluster_narrative",
+    ),
+    path(
+        CLUSTER_PAGE + "reports/",
+        cluster_review.cluster_report_request,
+        name="cluster_report_request",
+    ),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from hub.storage import hub_files
 from submissions.models import ReceivedFile
 
 
@@ -9,7 +10,7 @@ class BulkUpload(ReceivedFile):
     """A long-format file (school, period, indicator, value) sent by a lead school or
     the department."""
 
-    file = models.FileField(upload_to="bulk/%Y/%m/")
+    file = models.FileField(upload_to="bulk/%Y/%m/", storage=hub_files)
 
     class Meta(ReceivedFile.Meta):
         pass

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
+from api.errors import ConflictError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from imports.models import BulkUpload
@@ -39,6 +40,8 @@ class BulkResult:
     schools: list[str] = field(default_factory=list)
     # Schools the user may not touch: the whole file is refused (403 on the API).
     forbidden: list[str] = field(default_factory=list)
+    # The figures changed since the dry run the user confirmed: nothing was applied.
+    stale: bool = False
     applied: bool = False
     unchanged: bool = False
     upload_id: int | None = None
@@ -78,8 +81,18 @@ def _error(row: int | None, message: str) -> dict[str, Any]:
 
 
 def bulk_process(
-    *, user: User, data: bytes, filename: str, dry_run: bool, language: str = "vi"
+    *,
+    user: User,
+    data: bytes,
+    filename: str,
+    dry_run: bool,
+    language: str = "vi",
+    expected_changes: list[dict[str, Any]] | None = None,
 ) -> BulkResult:
+    """Dry-run or apply a long-format file. With `expected_changes` (what a dry run
+    showed), applying goes ahead only if the file still makes exactly those changes;
+    the versions read while comparing are the ones the saves require, so a change
+    made in between is refused rather than overwritten."""
     parsed = parse_bulk_upload(data=data, filename=filename, catalogues_by_year=catalogue_for_year)
     result = BulkResult(
         errors=[problem_dict(p, language) for p in parsed.errors],
@@ -124,12 +137,14 @@ def bulk_process(
             )
     result.schools = sorted({slug for slug, _code in groups})
 
+    versions: dict[tuple[str, str], int] = {}
     if not result.errors:
         for (slug, code), values in groups.items():
             school, period = schools[slug], periods[code]
             with schema_context(school.schema_name):
                 submission = Submission.objects.filter(period=period).first()
                 current = values_of(period=period).values
+            versions[(slug, code)] = submission.version if submission else 0
             if submission is not None and submission.status not in (Status.DRAFT, Status.RETURNED):
                 result.errors.append(
                     _error(
@@ -162,20 +177,25 @@ def bulk_process(
             "count": len(result.changes)
         }
         return result
+    if expected_changes is not None and _change_keys(expected_changes) != _change_keys(
+        result.changes
+    ):
+        result.stale = True
+        result.message = _(
+            "Số liệu đã thay đổi từ lúc chạy thử; chưa có gì được lưu. "
+            "Kết quả chạy thử mới ở dưới: hãy xem lại rồi xác nhận."
+        )
+        return result
 
     actor = Actor(user_id=user.pk, username=user.get_username(), channel=Channel.UPLOAD)
     try:
         # One transaction over every school's schema: a failure anywhere undoes all.
         with transaction.atomic():
             for (slug, code), values in groups.items():
-                school, period = schools[slug], periods[code]
-                with schema_context(school.schema_name):
-                    submission = Submission.objects.filter(period=period).first()
-                    version = submission.version if submission else 0
                 submission_update(
-                    school=school,
-                    period=period,
-                    expected_version=version,
+                    school=schools[slug],
+                    period=periods[code],
+                    expected_version=versions[(slug, code)],
                     changes=Changes(values=values),
                     actor=actor,
                     language=language,
@@ -183,6 +203,10 @@ def bulk_process(
     except SubmissionInvalid as invalid:
         result.errors += [_error(None, f.message(language)) for f in invalid.findings]
         result.message = _("Tệp có lỗi; chưa có gì được lưu.")
+        return result
+    except ConflictError as conflict:
+        result.stale = True
+        result.message = conflict.message
         return result
     result.applied = True
     result.message = _("Đã cập nhật %(count)s giá trị cho %(schools)s trường.") % {
@@ -194,6 +218,10 @@ def bulk_process(
             applied=True, summary=result.as_dict()
         )
     return result
+
+
+def _change_keys(changes: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+    return {(c["school"], c["period"], c["code"], c["old"], c["new"]) for c in changes}
 
 
 def _store(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from catalogue.models import Period
+from hub.storage import hub_files
 from tenants.models import Cluster
 
 
@@ -80,9 +81,9 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    docx = models.FileField(upload_to="reports/", blank=True)
-    xlsx = models.FileField(upload_to="reports/", blank=True)
-    pdf = models.FileField(upload_to="reports/", blank=True)
+    docx = models.FileField(upload_to="reports/", storage=hub_files, blank=True)
+    xlsx = models.FileField(upload_to="reports/", storage=hub_files, blank=True)
+    pdf = models.FileField(upload_to="reports/", storage=hub_files, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

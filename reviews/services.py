@@ -150,7 +150,9 @@ def report_request(*, cluster: Cluster, period: Period, language: str, username:
             from worker.tasks.reports import generate_report
 
             try:
-                generate_report.delay(job_id=job_id)
+                # The job is hub data: run it in the public schema whichever host asked.
+                with schema_context("public"):
+                    generate_report.delay(job_id=job_id)
             except Exception as error:
                 logger.warning("Report job %s not queued yet: %s", job_id, error)
 

@@ -20,7 +20,13 @@ from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from submissions.models import Channel, Submission, Upload
 from submissions.selectors import values_of
-from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
+from submissions.services import (
+    Actor,
+    Changes,
+    SubmissionInvalid,
+    submission_lock_reason,
+    submission_update,
+)
 from submissions.spreadsheets import MAX_BYTES, UploadProblem, parse_values_upload
 from submissions.validation import validate_entries
 from tenants.models import School
@@ -108,6 +114,12 @@ def upload_process(
         submission = Submission.objects.filter(period=period).first()
         current_version = submission.version if submission else 0
         result.version = current_version
+        locked = submission_lock_reason(submission or Submission(period=period), period)
+        if locked:
+            # Said at the dry run already: changes that could never be applied are no use.
+            result.errors.append(
+                {"sheet": None, "row": None, "column": None, "code": None, "message": locked}
+            )
         result.changes = (
             diff_values(values_of(period=period).values, parsed.values) if parsed.ok else []
         )

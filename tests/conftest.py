@@ -64,6 +64,10 @@ CLOSED_PERIOD = "2022-H1"
 
 
 def build_world() -> World:
+    from django.db import connection
+
+    # Refuse loudly rather than write the test world into a developer's database.
+    assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
     public_tenant_ensure()
     for code in OPEN_PERIODS:
         period = period_ensure(code=code)

@@ -16,6 +16,7 @@ app.autodiscover_tasks(
         "worker.tasks.diagnostics",
         "worker.tasks.publish",
         "worker.tasks.aggregate",
+        "worker.tasks.rankings",
         "worker.tasks.reports",
     ],
     related_name=None,

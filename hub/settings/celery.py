@@ -43,4 +43,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "worker.tasks.aggregate.reconcile_all",
         "schedule": timedelta(seconds=env_int("RECONCILE_EVERY_SECONDS", 120)),
     },
+    "reconcile-rankings": {
+        "task": "worker.tasks.rankings.reconcile_rankings",
+        "schedule": timedelta(seconds=env_int("RECONCILE_EVERY_SECONDS", 120)),
+    },
 }

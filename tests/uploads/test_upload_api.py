@@ -193,3 +193,45 @@ def test_bulk_with_one_bad_row_applies_nothing(world, api_client):
         api_client("laocai-editor", "laocai").get("/api/v1/submissions/2023-H1/").json()["values"]
         == {}
     )
+
+
+def test_dry_run_of_a_locked_submission_says_so(world, api_client):
+    client = api_client("laocai-editor", "laocai")
+    client.patch(
+        BASE,
+        {
+            "version": 0,
+            "values": {
+                "training.classes": 24,
+                "training.learners": 1254,
+                "research.projects": 0,
+                "research.conferences": 0,
+            },
+        },
+        format="json",
+    )
+    assert client.post(BASE + "submit/").status_code == 200
+    filled = fill_template(client.get(BASE + "template.xlsx").content, {"training.classes": 25})
+    body = upload(client, filled, "late.xlsx", dry_run=True).json()
+    assert body["applied"] is False and any("đã gửi" in e["message"] for e in body["errors"])
+
+
+def test_bulk_apply_refuses_when_figures_changed_since_the_dry_run(world, api_client):
+    from imports.services import bulk_process
+    from tests.conftest import user
+
+    data = bulk_file([("laocai", "2023-H1", "training.classes", 22)])
+    department = user("department")
+    shown = bulk_process(user=department, data=data, filename="b.csv", dry_run=True).changes
+    api_client("laocai-editor", "laocai").patch(
+        "/api/v1/submissions/2023-H1/",
+        {"version": 0, "values": {"training.classes": 30}},
+        format="json",
+    )
+    result = bulk_process(
+        user=department, data=data, filename="b.csv", dry_run=False, expected_changes=shown
+    )
+    assert result.stale is True and result.applied is False
+    assert api_client("laocai-editor", "laocai").get("/api/v1/submissions/2023-H1/").json()[
+        "values"
+    ] == {"training.classes": 30}

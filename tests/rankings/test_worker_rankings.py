@@ -1,0 +1,83 @@
+"""A real worker computes the rankings; a scheme edit or a change of figures gives a
+new ranking row. The data here is committed (the worker is another process), so the
+`committed` fixture deletes it afterwards."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from aggregation.models import Fact, Ranking
+from aggregation.ranking_services import (
+    criterion_update,
+    rankings_request,
+    scheme_ensure_example,
+)
+from tests.rankings.conftest import committed_db_fixture, insert_facts, seed_002_values
+
+pytestmark = pytest.mark.worker
+
+# Committed data: the test database without a test transaction (see `committed`).
+db = pytest.fixture(committed_db_fixture, name="db")
+
+PERIOD = "2023-H1"  # no other test commits data for 2023
+
+
+def wait_for_ranking(period, predicate, timeout: float = 30) -> Ranking:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for ranking in Ranking.objects.filter(period=period).order_by("-computed_at"):
+            if predicate(ranking):
+                return ranking
+        time.sleep(0.2)
+    raise AssertionError(f"no matching ranking for {period} within {timeout}s")
+
+
+def test_worker_recomputes_on_scheme_edit_and_on_new_figures(committed, celery_worker_process):
+    period = committed(PERIOD)
+    insert_facts(period, seed_002_values(), status="accepted")
+
+    # Seeding the example scheme queues the year's rankings after commit.
+    scheme = scheme_ensure_example(year=2023)
+    first = wait_for_ranking(period, lambda ranking: ranking.scheme_version == 1)
+    assert first.scheme_id == scheme.pk
+    scores = {row["school"]: row["score"] for row in first.data["rows"]}
+    assert scores["quangninh"] == 27.86
+
+    # A weight change bumps the version and queues a recompute on commit.
+    started = time.monotonic()
+    edited = criterion_update(
+        year=2023, code="classes", expected_version=1, actor="test", changes={"weight": 50}
+    )
+    assert edited.version == 2
+    second = wait_for_ranking(period, lambda ranking: ranking.scheme_version == 2)
+    elapsed = time.monotonic() - started
+    assert elapsed < 15, f"recompute took {elapsed:.1f}s"
+    assert second.pk != first.pk and second.fingerprint == first.fingerprint
+    assert second.data["scheme"]["version"] == 2
+    new_scores = {row["school"]: row["score"] for row in second.data["rows"]}
+    assert new_scores["quangninh"] > scores["quangninh"]
+    assert Ranking.objects.filter(period=period, scheme_version=1).exists()  # history kept
+
+    # New figures (as a publish/aggregation would announce) give a new fingerprint.
+    Fact.objects.filter(
+        period=period, school__schema_name="langson", indicator="training.classes"
+    ).update(value=120)
+    rankings_request(period=period)
+    third = wait_for_ranking(
+        period,
+        lambda ranking: ranking.scheme_version == 2 and ranking.fingerprint != first.fingerprint,
+    )
+    ranks = {row["school"]: row["rank_cluster"] for row in third.data["rows"]}
+    assert (
+        ranks["langson"]
+        < {row["school"]: row["rank_cluster"] for row in second.data["rows"]}["langson"]
+    )
+
+    # The same inputs never compute twice: a repeated request adds no row.
+    count = Ranking.objects.filter(period=period).count()
+    rankings_request(period=period)
+    time.sleep(2)
+    assert Ranking.objects.filter(period=period).count() == count
+    assert "compute_period_rankings" in celery_worker_process.log()
