@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tenants.models import ClusterMembership, ClusterRole
 from tenants.selectors import user_schools
 from tenants.services import school_host
 
@@ -30,9 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for membership in memberships
     ]
-    template = (
-        "hub/home_public.html"
-        if tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
-        else "hub/home_school.html"
+    if tenant.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        return render(request, "hub/home_school.html", {"school_links": links})
+    leads_a_cluster = ClusterMembership.objects.filter(
+        school__staff__user=request.user, role=ClusterRole.LEAD
+    ).exists()
+    return render(
+        request, "hub/home_public.html", {"school_links": links, "leads_a_cluster": leads_a_cluster}
     )
-    return render(request, template, {"school_links": links})

@@ -55,3 +55,14 @@ def test_department_reads_every_school(world, api_client, page_client):
 def test_public_host_requires_login(world, page_client):
     response = page_client(None).get("/")
     assert response.status_code == 302
+
+
+def test_hub_home_links_the_department_and_lead_schools_to_their_tools(world, page_client):
+    department = page_client("department").get("/").content.decode()
+    assert (
+        "/clusters/" in department and "/uploads/bulk/" in department and "/rankings/" in department
+    )
+    lead = page_client("quangninh-approver").get("/").content.decode()
+    assert "/uploads/bulk/" in lead and "/clusters/" not in lead
+    member = page_client("dienbien-editor").get("/").content.decode()
+    assert "/uploads/bulk/" not in member
