@@ -81,3 +81,36 @@ def test_reconcile_command_reports_nothing_stale_after_inline_aggregation(seed_0
     call_command("reconcile", "--inline")
     output = capsys.readouterr().out
     assert "Republished 0" in output
+
+
+def test_snapshot_reads_come_from_the_cache_until_the_snapshot_changes(seed_002_cluster):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aggregation.selectors import snapshot_read
+    from aggregation.services import cluster_aggregate
+
+    def data_reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            snapshot_read(cluster=cluster, period=period, basis="submitted")
+        return sum('"aggregation_snapshot"."data"' in q["sql"] for q in queries.captured_queries)
+
+    cluster, period = seed_002_cluster["cluster"], seed_002_cluster["period"]
+    cache.clear()
+    assert data_reads() == 1
+    assert data_reads() == 0  # the data now comes from Redis
+    cluster_aggregate(cluster=cluster, period=period, force=True)
+    assert data_reads() == 1  # recomputed: a new fingerprint/time, a new key
+
+
+def test_cache_keys_carry_the_schema_of_the_host_that_reads(seed_002_cluster):
+    from django.core.cache import cache
+    from django_tenants.utils import schema_context
+
+    with schema_context("quangninh"):
+        cache.set("probe", "quangninh's")
+    with schema_context("dienbien"):
+        assert cache.get("probe") is None
+    with schema_context("quangninh"):
+        assert cache.get("probe") == "quangninh's"
