@@ -21,6 +21,9 @@ from aggregation.ranking_services import scheme_ensure_example
 from aggregation.services import reconcile
 from catalogue.models import Period
 from catalogue.services import period_ensure
+from reviews.models import Section
+from reviews.selectors import narratives_of
+from reviews.services import cluster_narrative_save
 from submissions.models import Channel
 from submissions.services import (
     Actor,
@@ -189,6 +192,8 @@ def load_figures() -> dict[str, int]:
                 actor=SYSTEM,
             )
             loaded += 1
+        for narrative in data.get("cluster_narratives", []):
+            load_cluster_narratives(narrative, period=periods[narrative["period"]])
         for declared in data.get("cluster_declared", []):
             cluster = Cluster.objects.get(slug=declared["cluster"])
             for code, value in declared["values"].items():
@@ -199,6 +204,37 @@ def load_figures() -> dict[str, int]:
                     defaults={"value": value, "source": data["source"]},
                 )
     return {"submitted": loaded, "drafts": drafts}
+
+
+def load_cluster_narratives(entry: dict[str, Any], *, period: Period) -> None:
+    """A seed review's limitations, proposals and tasks as the lead's report text.
+    Sections already written (by a lead, or an earlier load) are left alone."""
+    cluster = Cluster.objects.get(slug=entry["cluster"])
+
+    def clauses(text: str) -> list[dict[str, Any]]:
+        body = text.split(":", 1)[1] if text.startswith("Kiến nghị") else text
+        parts = [part.strip().rstrip(".") for part in body.split(";") if part.strip()]
+        return [{"text": part[0].upper() + part[1:] + "."} for part in parts]
+
+    sections = {
+        Section.LIMITATIONS: clauses(entry.get("limitations", "")),
+        Section.PROPOSALS: clauses(entry.get("proposals", "")),
+        Section.NEXT_TASKS: [
+            {"text": task["task_vi"], "owner": task["owner"], "month": int(task["month"][5:7])}
+            for task in entry.get("tasks", [])
+        ],
+    }
+    existing = narratives_of(cluster=cluster, period=period)
+    for section, items in sections.items():
+        if items and (section not in existing or not existing[section].items):
+            cluster_narrative_save(
+                cluster=cluster,
+                period=period,
+                section=section,
+                items=items,
+                expected_version=existing[section].version if section in existing else 0,
+                username=SYSTEM.username,
+            )
 
 
 def submission_draft_version(*, school: School, period: Period) -> int:
