@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -120,12 +121,20 @@ def build_world() -> World:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(
-    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
-) -> Iterator[World]:  # type: ignore[override]
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def django_db_setup(django_test_environment: None, django_db_blocker: Any) -> Iterator[World]:
+    """Create the test database for every session, then the world.
+
+    pytest-django's own fixture creates it only when a collected test uses the `db`
+    fixture; the tests that commit on purpose (for a worker in another process) use
+    neither, and run alone they must still never touch the configured database."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         world = build_world()
     yield world
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=0)
 
 
 @pytest.fixture
