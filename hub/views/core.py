@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if tenant.schema_name != settings.PUBLIC_SCHEMA_NAME:
         return render(request, "hub/home_school.html", {"school_links": links})
     leads_a_cluster = ClusterMembership.objects.filter(
-        school__staff__user=request.user, role=ClusterRole.LEAD
+        school__staff__user_id=request.user.pk, role=ClusterRole.LEAD
     ).exists()
     return render(
         request, "hub/home_public.html", {"school_links": links, "leads_a_cluster": leads_a_cluster}
