@@ -148,3 +148,10 @@ def user_school_slugs(user: User) -> set[str]:
     return set(
         SchoolMembership.objects.filter(user=user).values_list("school__schema_name", flat=True)
     )
+
+
+def user_leads_a_cluster(user: User) -> bool:
+    """Whether one of the user's schools leads a cluster in some year."""
+    return ClusterMembership.objects.filter(
+        school__staff__user=user, role=ClusterRole.LEAD
+    ).exists()

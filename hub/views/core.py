@@ -6,8 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tenants.models import ClusterMembership, ClusterRole
-from tenants.selectors import user_schools
+from tenants.selectors import user_leads_a_cluster, user_schools
 from tenants.services import school_host
 
 
@@ -33,9 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     if tenant.schema_name != settings.PUBLIC_SCHEMA_NAME:
         return render(request, "hub/home_school.html", {"school_links": links})
-    leads_a_cluster = ClusterMembership.objects.filter(
-        school__staff__user_id=request.user.pk, role=ClusterRole.LEAD
-    ).exists()
+    leads_a_cluster = user_leads_a_cluster(request.user)  # type: ignore[arg-type]
     return render(
         request, "hub/home_public.html", {"school_links": links, "leads_a_cluster": leads_a_cluster}
     )
