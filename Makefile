@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 SERVICES := $(PY) -m devservices run
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 # fonts-liberation2: Debian's older fonts-liberation lacks Vietnamese letters (ư, ơ, ạ...),
 # which the PDF report needs.
 BROWSER_PACKAGES := chromium fonts-liberation2 fonts-dejavu-core
@@ -51,8 +52,8 @@ run: venv ## migrate, load the demo, run web + worker + beat on PORT (8000); Ctr
 test: venv ## ruff, format check, makemigrations --check, mypy, pytest (PYTEST_ARGS=...)
 	$(SERVICES) --profile test -- $(PY) -m devservices.checks $(PYTEST_ARGS)
 
-bench: venv ## run the benchmarks (python -m bench) on their own data in .hub/bench/
-	$(SERVICES) --profile bench -- $(PY) -m bench
+bench: venv ## run the benchmarks on their own data in .hub/bench/ (BENCH_ARGS=--quick)
+	$(SERVICES) --profile bench -- $(PY) -m bench $(BENCH_ARGS)
 
 lint: venv ## ruff check and ruff format --check
 	$(PY) -m ruff check .

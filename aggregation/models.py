@@ -48,7 +48,6 @@ class Publication(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField()
     published_at = models.DateTimeField(auto_now=True)
-    open_findings = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
