@@ -233,3 +233,13 @@ def test_periods_and_indicators_contract(world, api_client):
     first = indicators[0]
     assert {"code", "label_vi", "label_en", "unit", "section", "parent", "kind"} <= set(first)
     assert "training.classes" in {row["code"] for row in indicators}
+
+
+def test_a_value_far_from_the_schools_own_history_is_a_warning_with_the_history(world, api_client):
+    client = api_client("dienbien-editor", "dienbien")
+    earlier = "/api/v1/submissions/2023-H1/"
+    client.patch(earlier, {"version": 0, "values": {"training.classes": 15}}, format="json")
+    body = save(client, 0, values={"training.classes": 150}).json()
+    outliers = [f for f in body["findings"] if f["kind"] == "outlier"]
+    assert outliers and outliers[0]["code"] == "training.classes"
+    assert outliers[0]["blocking"] is False and "2023-H1" in outliers[0]["message"]
