@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hub.urls_common import common_patterns
+from hub.urls_common import cluster_review_patterns, common_patterns
+from hub.views import cluster as cluster_review
 from hub.views import department, uploads
 
 urlpatterns = [
@@ -44,32 +45,8 @@ urlpatterns = [
     path("uploads/bulk/", uploads.bulk_upload_page, name="bulk_upload"),
 ]
 
-# cluster review pages (journey 2): the same pages for the department on the hub's host
-# (hub.views.cluster).
-from hub.views import cluster as cluster_review  # noqa: E402
-
-CLUSTER_PAGE = "clusters/<slug:cluster_slug>/<str:period_code>/"
+# cluster review pages (journey 2), for the department on the hub's host
 urlpatterns += [
     path("clusters/", cluster_review.cluster_index, name="cluster_index"),
-    path("clusters/report-preview.css", cluster_review.preview_css, name="cluster_preview_css"),
-    path(CLUSTER_PAGE, cluster_review.cluster_page, name="cluster_review"),
-    path(
-        CLUSTER_PAGE + "review/<slug:school>/",
-        cluster_review.cluster_review_submission,
-        name="cluster_review_submission",
-    ),
-    path(CLUSTER_PAGE + "basis/", cluster_review.cluster_basis_page, name="cluster_basis"),
-    path(
-        CLUSTER_PAGE + "narratives/prefill/", cluster_review.cluster_prefill, name="cluster_prefill"
-    ),
-    path(
-        CLUSTER_PAGE + "narratives/<str:section>/",
-        cluster_review.cluster_narrative_page,
-        name="cluster_narrative",
-    ),
-    path(
-        CLUSTER_PAGE + "reports/",
-        cluster_review.cluster_report_request,
-        name="cluster_report_request",
-    ),
+    *cluster_review_patterns("clusters/"),
 ]

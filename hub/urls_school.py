@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from hub.urls_common import common_patterns
+from hub.urls_common import cluster_review_patterns, common_patterns
 from hub.views import submissions, uploads
 
 urlpatterns = [
@@ -38,31 +38,5 @@ urlpatterns = [
     ),
 ]
 
-# cluster review pages (journey 2): the lead school's board, figures, report text and
-# report for a cluster it belongs to (hub.views.cluster).
-from hub.views import cluster as cluster_review  # noqa: E402
-
-CLUSTER_PAGE = "cluster/<slug:cluster_slug>/<str:period_code>/"
-urlpatterns += [
-    path("cluster/report-preview.css", cluster_review.preview_css, name="cluster_preview_css"),
-    path(CLUSTER_PAGE, cluster_review.cluster_page, name="cluster_review"),
-    path(
-        CLUSTER_PAGE + "review/<slug:school>/",
-        cluster_review.cluster_review_submission,
-        name="cluster_review_submission",
-    ),
-    path(CLUSTER_PAGE + "basis/", cluster_review.cluster_basis_page, name="cluster_basis"),
-    path(
-        CLUSTER_PAGE + "narratives/prefill/", cluster_review.cluster_prefill, name="cluster_prefill"
-    ),
-    path(
-        CLUSTER_PAGE + "narratives/<str:section>/",
-        cluster_review.cluster_narrative_page,
-        name="cluster_narrative",
-    ),
-    path(
-        CLUSTER_PAGE + "reports/",
-        cluster_review.cluster_report_request,
-        name="cluster_report_request",
-    ),
-]
+# cluster review pages (journey 2): the lead school's board, figures, text and report
+urlpatterns += cluster_review_patterns("cluster/")

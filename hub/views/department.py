@@ -734,6 +734,32 @@ def ticks(top: float, count: int = 5) -> list[float]:
     return [round(top * index / count, 6) for index in range(count + 1)]
 
 
+def bar_chart_frame(
+    *,
+    label_width: int,
+    bar_width: int,
+    row_height: int,
+    top_margin: int,
+    rows: int,
+    top: float,
+    right_margin: int = 80,
+    bar_gap: int = 6,
+) -> dict[str, Any]:
+    """Size, axis and ticks shared by the horizontal bar charts (bars go in "bars")."""
+    height = top_margin + rows * row_height + 10
+    return {
+        "width": label_width + bar_width + right_margin,
+        "height": height,
+        "label_width": label_width,
+        "bar_height": row_height - bar_gap,
+        "axis": [
+            {"x": round(label_width + bar_width * tick / top, 2), "value": tick}
+            for tick in ticks(top)
+        ],
+        "axis_bottom": height - 6,
+    }
+
+
 def stacked_bars(
     rows: Sequence[Mapping[str, Any]],
     criteria: Sequence[Mapping[str, Any]],
@@ -779,20 +805,15 @@ def stacked_bars(
                 "state": row["data_state"],
             }
         )
-    height = top_margin + len(rows) * row_height + 10
-    return {
-        "width": label_width + bar_width + 80,
-        "height": height,
-        "label_width": label_width,
-        "bar_height": row_height - 6,
-        "axis": [
-            {"x": round(label_width + bar_width * tick / top, 2), "value": tick}
-            for tick in ticks(top)
-        ],
-        "axis_bottom": height - 6,
-        "bars": bars,
-        "scope": scope,
-    }
+    frame = bar_chart_frame(
+        label_width=label_width,
+        bar_width=bar_width,
+        row_height=row_height,
+        top_margin=top_margin,
+        rows=len(rows),
+        top=top,
+    )
+    return {**frame, "bars": bars, "scope": scope}
 
 
 def simple_bars(items: Sequence[tuple[str, float | None]], *, label_width: int) -> dict[str, Any]:
@@ -814,19 +835,16 @@ def simple_bars(items: Sequence[tuple[str, float | None]], *, label_width: int) 
                 "missing": value is None,
             }
         )
-    height = top_margin + len(items) * row_height + 10
-    return {
-        "width": label_width + bar_width + 90,
-        "height": height,
-        "label_width": label_width,
-        "bar_height": row_height - 6,
-        "axis": [
-            {"x": round(label_width + bar_width * tick / top, 2), "value": tick}
-            for tick in ticks(top)
-        ],
-        "axis_bottom": height - 6,
-        "bars": bars,
-    }
+    frame = bar_chart_frame(
+        label_width=label_width,
+        bar_width=bar_width,
+        row_height=row_height,
+        top_margin=top_margin,
+        rows=len(items),
+        top=top,
+        right_margin=90,
+    )
+    return {**frame, "bars": bars}
 
 
 def scorecard_bars(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -847,17 +865,18 @@ def scorecard_bars(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 "end_x": round(label_width + bar_width * points / 100.0 + 6, 2),
             }
         )
-    height = top_margin + len(items) * row_height + 10
     green, amber = LIGHT_THRESHOLDS
+    frame = bar_chart_frame(
+        label_width=label_width,
+        bar_width=bar_width,
+        row_height=row_height,
+        top_margin=top_margin,
+        rows=len(items),
+        top=100.0,
+        bar_gap=8,
+    )
     return {
-        "width": label_width + bar_width + 80,
-        "height": height,
-        "label_width": label_width,
-        "bar_height": row_height - 8,
-        "axis": [
-            {"x": round(label_width + bar_width * tick / 100.0, 2), "value": tick}
-            for tick in ticks(100.0)
-        ],
+        **frame,
         "thresholds": [
             {
                 "x": round(label_width + bar_width * green / 100.0, 2),
@@ -868,7 +887,6 @@ def scorecard_bars(items: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 "colour": LIGHT_COLOURS["amber"],
             },
         ],
-        "axis_bottom": height - 6,
         "bars": bars,
     }
 
