@@ -14,13 +14,19 @@ from aggregation.models import Basis
 from aggregation.selectors import academy_view, cluster_basis, snapshot_for_viewer, snapshot_read
 from aggregation.services import cluster_basis_set
 from api.errors import ForbiddenError, NotFoundError
+from api.permissions import request_access
 from api.views_submissions import resolve_period
 from tenants.models import Cluster
 from tenants.selectors import cluster_viewer_role, department_membership, user_school_slugs
 
 
 def viewer_role_or_403(request: Request, cluster: Cluster, year: int) -> str:
-    role = cluster_viewer_role(user=request.user, cluster=cluster, year=year)  # type: ignore[arg-type]
+    role = cluster_viewer_role(
+        user=request.user,  # type: ignore[arg-type]
+        cluster=cluster,
+        year=year,
+        is_department=request_access(request).is_department,  # known from the permission
+    )
     if role is None:
         raise ForbiddenError(_("Bạn không thuộc cụm này trong năm %(year)s.") % {"year": year})
     return role
@@ -50,14 +56,13 @@ class SnapshotView(APIView):
         basis = request.query_params.get("basis") or None
         if basis is not None and basis not in Basis.values:
             raise NotFoundError(_("Cơ sở số liệu không hợp lệ: %(basis)s") % {"basis": basis})
-        data = snapshot_read(cluster=cluster, period=period, basis=basis)
+        selected = cluster_basis(cluster=cluster, period=period)
+        data = snapshot_read(cluster=cluster, period=period, basis=basis or selected)
         if data is None:
             raise NotFoundError(_("Chưa có số liệu tổng hợp cho cụm trong kỳ này."))
         own_schools = user_school_slugs(request.user)  # type: ignore[arg-type]
         visible = snapshot_for_viewer(data, viewer_role=role, own_schools=own_schools)
-        return Response(
-            {**visible, "basis_selected": cluster_basis(cluster=cluster, period=period)}
-        )
+        return Response({**visible, "basis_selected": selected})
 
 
 class BasisInput(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 
 from tenants.selectors import access_for
 
@@ -28,7 +29,12 @@ class TenantAccessMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant = getattr(request, "tenant", None)
-        request.access = access_for(user=request.user, tenant=tenant) if tenant else None  # type: ignore[attr-defined]
+        # Lazy: API requests authenticate inside DRF and compute their own.
+        request.access = (  # type: ignore[attr-defined]
+            SimpleLazyObject(lambda: access_for(user=request.user, tenant=tenant))
+            if tenant
+            else None
+        )
         if tenant is None or request.path.startswith((*OPEN_PREFIXES, API_PREFIX)):
             return self.get_response(request)
         if tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:

@@ -132,10 +132,15 @@ def user_cluster_roles(*, user: User, cluster: Cluster, year: int) -> set[str]:
     )
 
 
-def cluster_viewer_role(*, user: User, cluster: Cluster, year: int) -> str | None:
+def cluster_viewer_role(
+    *, user: User, cluster: Cluster, year: int, is_department: bool | None = None
+) -> str | None:
     """How a user sees a cluster in a year: 'department', their school's cluster role,
-    or None when they have nothing to do with it. The strongest role wins."""
-    if department_membership(user) is not None:
+    or None when they have nothing to do with it. The strongest role wins.
+    `is_department`, when the caller already knows it, saves the lookup."""
+    if is_department is None:
+        is_department = department_membership(user) is not None
+    if is_department:
         return "department"
     roles = user_cluster_roles(user=user, cluster=cluster, year=year)
     for role in ClusterRole.values:
