@@ -57,6 +57,7 @@ from aggregation.ranking_selectors import (
     visibility_of,
 )
 from aggregation.ranking_services import (
+    RankingRead,
     SchemeInvalid,
     ranking_obtain,
     ranking_visibility_set,
@@ -219,24 +220,37 @@ def cluster_ranking_page(request: HttpRequest, period_code: str, cluster: str) -
     return _ranking(request, period_code, scope="cluster", cluster=cluster)
 
 
-def _ranking(
-    request: HttpRequest, period_code: str, *, scope: str, cluster: str | None
-) -> HttpResponse:
+def ranking_read_for_page(
+    request: HttpRequest, period_code: str
+) -> tuple[Period, RankingAccess, RankingRead, dict[str, Any]]:
+    """What every ranking page starts with: the period, the user's access (refused
+    when they may see nothing), the current ranking and the shared page context."""
     period = period_or_404(period_code)
     access = ranking_access(user=request.user, period=period)
     require_view(access)
+    return period, access, ranking_obtain(period=period), common(request, period, access)
+
+
+def no_ranking_page(
+    request: HttpRequest, context: dict[str, Any], read: RankingRead, period: Period
+) -> HttpResponse:
+    return render(
+        request,
+        "department/no_ranking.html",
+        {**context, "scheme": read.scheme, "year": period.year},
+    )
+
+
+def _ranking(
+    request: HttpRequest, period_code: str, *, scope: str, cluster: str | None
+) -> HttpResponse:
+    period, access, read, context = ranking_read_for_page(request, period_code)
     who = names()
     text = language()
-    read = ranking_obtain(period=period)
-    context = common(request, period, access)
     if read.ranking is None:
         if scope == "cluster" and not access.can_see_cluster(cluster):
             raise PermissionDenied
-        return render(
-            request,
-            "department/no_ranking.html",
-            {**context, "scheme": read.scheme, "year": period.year},
-        )
+        return no_ranking_page(request, context, read, period)
     payload = ranking_payload(
         read=read,
         period=period,
@@ -311,17 +325,9 @@ def _ranking(
 
 @page
 def comparison_page(request: HttpRequest, period_code: str) -> HttpResponse:
-    period = period_or_404(period_code)
-    access = ranking_access(user=request.user, period=period)
-    require_view(access)
-    read = ranking_obtain(period=period)
-    context = common(request, period, access)
+    period, access, read, context = ranking_read_for_page(request, period_code)
     if read.ranking is None:
-        return render(
-            request,
-            "department/no_ranking.html",
-            {**context, "scheme": read.scheme, "year": period.year},
-        )
+        return no_ranking_page(request, context, read, period)
     who = names()
     text = language()
     data = dict(read.ranking.data)
@@ -449,17 +455,9 @@ def leaderboard_page(request: HttpRequest, period_code: str) -> HttpResponse:
 
 @page
 def scorecard_page(request: HttpRequest, period_code: str, school: str) -> HttpResponse:
-    period = period_or_404(period_code)
-    access = ranking_access(user=request.user, period=period)
-    require_view(access)
-    read = ranking_obtain(period=period)
-    context = common(request, period, access)
+    period, access, read, context = ranking_read_for_page(request, period_code)
     if read.ranking is None:
-        return render(
-            request,
-            "department/no_ranking.html",
-            {**context, "scheme": read.scheme, "year": period.year},
-        )
+        return no_ranking_page(request, context, read, period)
     data = read.ranking.data
     row = next((item for item in data["rows"] if item["school"] == school), None)
     if row is None:
