@@ -55,9 +55,10 @@ test: venv ## ruff, format check, makemigrations --check, mypy, pytest (PYTEST_A
 bench: venv ## run the benchmarks on their own data in .hub/bench/ (BENCH_ARGS=--quick)
 	$(SERVICES) --profile bench -- $(PY) -m bench $(BENCH_ARGS)
 
-lint: venv ## ruff check and ruff format --check
+lint: venv ## ruff check, ruff format --check, the packages' layer contract
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: venv ## ruff format, then ruff check --fix
 	$(PY) -m ruff format .

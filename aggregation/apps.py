@@ -3,4 +3,7 @@ from django.apps import AppConfig
 
 class AggregationConfig(AppConfig):
     name = "aggregation"
-    verbose_name = "Published figures, snapshots, rankings and reports"
+    verbose_name = "Published figures and snapshots"
+
+    def ready(self) -> None:
+        from aggregation import receivers  # noqa: F401

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+from django.contrib.postgres.aggregates import StringAgg
 from django.core.cache import cache
+from django.db.models import CharField, Count, Max, Value
+from django.db.models.functions import MD5, Cast, Concat
 
-from aggregation.models import AggregationState, Basis, Snapshot
+from aggregation.models import AggregationState, Basis, Fact, Publication, Snapshot
+from aggregation.transforms import FACT_COLUMNS, build_academy_view
 from aggregation.transforms import Basis as BasisName
 from catalogue.models import Period
-from tenants.models import Cluster
+from catalogue.selectors import catalogue_for_year
+from tenants.models import Cluster, ClusterMembership
 
 
 def cluster_basis(*, cluster: Cluster, period: Period) -> str:
@@ -74,20 +80,10 @@ def snapshot_for_viewer(
 def academy_view(*, period: Period, basis: BasisName) -> dict[str, Any]:
     """Every cluster's totals and the national total, from one query over the facts.
 
-    Cached under a key that changes whenever any fact of the period changes.
+    Cached under `facts_marker`, which changes with any fact of the period and any
+    membership of its year (a school moving cluster is never served stale).
     """
-    from django.db.models import Count, Max
-
-    from aggregation.models import Fact
-    from aggregation.services import facts_frame_for_period, members_frame
-    from aggregation.transforms import build_academy_view
-    from catalogue.selectors import catalogue_for_year
-
-    marker = Fact.objects.filter(period=period).aggregate(
-        count=Count("id"), latest=Max("published_at")
-    )
-    latest = marker["latest"].timestamp() if marker["latest"] else 0
-    key = f"academy:{period.code}:{basis}:{marker['count']}:{latest}"
+    key = f"academy:{period.code}:{basis}:{facts_marker(period=period)}"
     data = cache.get(key)
     if data is None:
         data = build_academy_view(
@@ -99,3 +95,64 @@ def academy_view(*, period: Period, basis: BasisName) -> dict[str, Any]:
         )
         cache.set(key, data, timeout=3600)
     return data
+
+
+def facts_marker(*, period: Period) -> str:
+    """A short marker that changes whenever a fact of the period, or a membership or
+    role of its year, changes: the one cache marker of every period-wide read."""
+    facts = Fact.objects.filter(period=period).aggregate(
+        count=Count("id"), latest=Max("published_at")
+    )
+    members = ClusterMembership.objects.filter(year=period.year).aggregate(
+        count=Count("id"),
+        digest=MD5(
+            StringAgg(
+                Concat(
+                    Cast("school_id", CharField()),
+                    Value(":"),
+                    Cast("cluster_id", CharField()),
+                    Value(":"),
+                    "role",
+                ),
+                delimiter=",",
+                ordering="school_id",
+            )
+        ),
+    )
+    latest = facts["latest"].isoformat() if facts["latest"] else "-"
+    return f"f{facts['count']}:{latest}:m{members['count']}:{(members['digest'] or '-')[:12]}"
+
+
+def facts_frame(*, schools: list[int], periods: list[int]) -> pd.DataFrame:
+    """One query over the fact table; school and period as slugs/codes."""
+    rows = Fact.objects.filter(school_id__in=schools, period_id__in=periods).values_list(
+        "school__schema_name", "period__code", "indicator", "value", "status", "version"
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=FACT_COLUMNS)
+    return frame.astype({"value": "int64", "version": "int64"}) if len(frame) else frame
+
+
+def facts_frame_for_period(*, period: Period) -> pd.DataFrame:
+    rows = Fact.objects.filter(period=period).values_list(
+        "school__schema_name", "period__code", "indicator", "value", "status", "version"
+    )
+    frame = pd.DataFrame.from_records(list(rows), columns=FACT_COLUMNS)
+    return frame.astype({"value": "int64", "version": "int64"}) if len(frame) else frame
+
+
+def members_frame(*, year: int) -> pd.DataFrame:
+    rows = ClusterMembership.objects.filter(year=year).values_list(
+        "school__schema_name", "cluster__slug", "year", "role"
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["school", "cluster", "year", "role"])
+
+
+def publications_frame(*, schools: list[int], period: Period) -> pd.DataFrame:
+    rows = Publication.objects.filter(school_id__in=schools, period=period).values_list(
+        "school__schema_name", "status", "submitted_at", "changed_at"
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["school", "status", "submitted_at", "updated_at"]
+    )
+    frame["period"] = period.code
+    return frame

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from aggregation.models import AggregationState, Basis, DeclaredTotal, Fact, Publication, Snapshot
+from aggregation.selectors import facts_frame, members_frame, publications_frame
+from aggregation.signals import snapshots_stored
 from aggregation.transforms import Basis as BasisName
 from aggregation.transforms import build_cluster_snapshot, previous_year_period
 from catalogue.models import Period
@@ -117,7 +119,7 @@ def aggregation_request(*, cluster_id: int, period: Period) -> None:
     code = period.code
 
     def send() -> None:
-        from worker.tasks.aggregate import aggregate_cluster_period
+        from aggregation.tasks import aggregate_cluster_period
 
         try:
             aggregate_cluster_period.apply_async(
@@ -129,41 +131,6 @@ def aggregation_request(*, cluster_id: int, period: Period) -> None:
             )
 
     transaction.on_commit(send)
-
-
-def facts_frame(*, schools: list[int], periods: list[int]) -> pd.DataFrame:
-    """One query over the fact table; school and period as slugs/codes."""
-    rows = Fact.objects.filter(school_id__in=schools, period_id__in=periods).values_list(
-        "school__schema_name", "period__code", "indicator", "value", "status", "version"
-    )
-    frame = pd.DataFrame.from_records(list(rows), columns=FACT_COLUMNS)
-    return frame.astype({"value": "int64", "version": "int64"}) if len(frame) else frame
-
-
-def facts_frame_for_period(*, period: Period) -> pd.DataFrame:
-    rows = Fact.objects.filter(period=period).values_list(
-        "school__schema_name", "period__code", "indicator", "value", "status", "version"
-    )
-    frame = pd.DataFrame.from_records(list(rows), columns=FACT_COLUMNS)
-    return frame.astype({"value": "int64", "version": "int64"}) if len(frame) else frame
-
-
-def members_frame(*, year: int) -> pd.DataFrame:
-    rows = ClusterMembership.objects.filter(year=year).values_list(
-        "school__schema_name", "cluster__slug", "year", "role"
-    )
-    return pd.DataFrame.from_records(list(rows), columns=["school", "cluster", "year", "role"])
-
-
-def publications_frame(*, schools: list[int], period: Period) -> pd.DataFrame:
-    rows = Publication.objects.filter(school_id__in=schools, period=period).values_list(
-        "school__schema_name", "status", "submitted_at", "changed_at"
-    )
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["school", "status", "submitted_at", "updated_at"]
-    )
-    frame["period"] = period.code
-    return frame
 
 
 def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) -> bool:
@@ -221,10 +188,7 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
         state.computed = target
         state.computed_at = now
         state.save(update_fields=["computed", "computed_at"])
-        # Local import: the rankings build on this module.
-        from aggregation.ranking_services import rankings_request
-
-        rankings_request(period=period)
+        snapshots_stored.send(sender=Snapshot, period=period)
     return True
 
 
@@ -282,7 +246,7 @@ def reconcile(*, aggregate_inline: bool = False) -> ReconcileReport:
 
 
 def queue_aggregate(*, cluster_id: int, period_code: str) -> None:
-    from worker.tasks.aggregate import aggregate_cluster_period
+    from aggregation.tasks import aggregate_cluster_period
 
     aggregate_cluster_period.apply_async(
         kwargs={"cluster_id": cluster_id, "period_code": period_code}

@@ -52,13 +52,14 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from catalogue.spec import Catalogue
+from core.timezone import end_of_day
 
 __all__ = [
     "BASIS_STATUSES",
@@ -98,7 +99,6 @@ BASIS_STATUSES: dict[str, tuple[str, ...]] = {
 ROLE_ORDER: dict[str, int] = {"lead": 0, "standing_deputy": 1, "deputy": 2, "member": 3}
 SUBMITTED_STATUSES: tuple[str, ...] = ("submitted", "accepted")
 COMPLETENESS_STATES: tuple[str, ...] = ("submitted", "accepted", "returned", "draft", "missing")
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 
 _PERIOD_RE = re.compile(r"^(?P<year>\d{4})-(?P<part>.+)$")
 # Month in which each kind of period ends, and its length in months.
@@ -769,8 +769,7 @@ def _deadline_timestamp(deadline: datetime | date | None) -> pd.Timestamp | None
         return None
     if not isinstance(deadline, datetime):
         # A date: the whole day counts, in Vietnam's time.
-        end_of_day = datetime.combine(deadline, time.max, tzinfo=VIETNAM_TZ)
-        return pd.Timestamp(end_of_day).tz_convert("UTC")
+        return pd.Timestamp(end_of_day(deadline)).tz_convert("UTC")
     return _utc_scalar(deadline)
 
 

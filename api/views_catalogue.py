@@ -7,8 +7,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import DomainError
 from catalogue.selectors import catalogue_for_year, periods_list
+from core.errors import DomainError
 
 
 class IndicatorOutput(serializers.Serializer):

@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 from aggregation.models import Basis
 from aggregation.selectors import academy_view, cluster_basis, snapshot_for_viewer, snapshot_read
 from aggregation.services import cluster_basis_set
-from api.errors import ForbiddenError, NotFoundError
 from api.permissions import request_access
 from api.views_submissions import resolve_period
+from core.errors import ForbiddenError, NotFoundError
 from tenants.models import Cluster
 from tenants.selectors import cluster_viewer_role, department_membership, user_school_slugs
 

@@ -1,6 +1,6 @@
 """Rankings and scoring schemes for the department (journey 3).
 
-Reads follow `aggregation.ranking_selectors.RankingAccess`: the department sees
+Reads follow `rankings.selectors.RankingAccess`: the department sees
 everything; a school's user sees its own cluster's ranking and its own row in the
 national one (every cluster's when the department opens the period); anyone else
 gets 403. Scheme edits need `can_manage_scoring`. Every table can be had as XLSX
@@ -23,8 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aggregation.models import Basis, Direction, Normalisation, ScoringScheme
-from aggregation.ranking_selectors import (
+from aggregation.models import Basis
+from api.views_submissions import resolve_period
+from catalogue.selectors import catalogue_for_year
+from core.errors import DomainError, ForbiddenError, NotFoundError
+from rankings.build import Table, table_xlsx
+from rankings.models import Direction, Normalisation, ScoringScheme
+from rankings.selectors import (
     comparison_table,
     department_access,
     leaderboard_read,
@@ -45,7 +50,7 @@ from aggregation.ranking_selectors import (
     trend_table,
     visibility_of,
 )
-from aggregation.ranking_services import (
+from rankings.services import (
     criterion_update,
     ranking_obtain,
     ranking_visibility_set,
@@ -53,10 +58,6 @@ from aggregation.ranking_services import (
     scheme_copy,
     scheme_update,
 )
-from aggregation.rankings import Table, table_xlsx
-from api.errors import DomainError, ForbiddenError, NotFoundError
-from api.views_submissions import resolve_period
-from catalogue.selectors import catalogue_for_year
 from tenants.models import Cluster, School
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

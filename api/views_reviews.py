@@ -12,9 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ForbiddenError
 from api.views_clusters import viewer_role_or_403
 from api.views_submissions import resolve_period
+from core.errors import ForbiddenError
 from reviews.models import JobStatus, ReportJob, Section
 from reviews.selectors import narratives_of, report_is_out_of_date
 from reviews.services import cluster_narrative_save, cluster_narratives_prefill, report_request

@@ -10,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import ForbiddenError, NotFoundError
 from api.permissions import SchoolHostOnly, request_access
 from catalogue.models import Period
 from catalogue.selectors import period_by_code
+from core.errors import ForbiddenError, NotFoundError
 from submissions import selectors
 from submissions.models import Channel
 from submissions.services import (

@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.errors import DomainError, ForbiddenError
 from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
 from api.views_submissions import api_actor, resolve_period
 from catalogue.selectors import catalogue_for_year
+from core.errors import DomainError, ForbiddenError
 from imports.services import bulk_process
 from submissions.imports import upload_process
 from submissions.selectors import values_of

@@ -28,14 +28,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from aggregation.models import AggregationState, Publication, Snapshot
-from aggregation.selectors import academy_view
-from aggregation.services import (
-    cluster_aggregate,
+from aggregation.selectors import (
+    academy_view,
     facts_frame,
     facts_frame_for_period,
     members_frame,
     publications_frame,
 )
+from aggregation.services import cluster_aggregate
 from aggregation.transforms import build_academy_view, build_cluster_snapshot
 from bench.sizes import Sizes
 from bench.table import Goal, Table, repeat
@@ -125,9 +125,9 @@ def submit_to_snapshot(sizes: Sizes, table: Table) -> None:
                     submit_calls.append(committed - called)
                     published.append(seen_published - committed)
                     visible.append(seen_snapshot - committed)
-            publish_runs = worker.task_seconds("worker.tasks.publish.publish_submission")
+            publish_runs = worker.task_seconds("aggregation.publish_submission")
             aggregate_runs = worker.task_seconds(
-                "worker.tasks.aggregate.aggregate_cluster_period", "'computed': True"
+                "aggregation.aggregate_cluster_period", "'computed': True"
             )
         label = f"{len(schools)} schools, {len(catalogue.indicators)} indicators"
         table.add(f"submit → snapshot visible, real worker ({label})", visible, E2E_GOAL)

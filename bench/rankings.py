@@ -14,7 +14,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from aggregation.scoring import (
+from aggregation.transforms import FACT_COLUMNS, period_year
+from bench.sizes import Sizes
+from bench.table import Goal, Table
+from catalogue.spec import Catalogue, load_catalogue
+from rankings.scoring import (
     Criterion,
     Direction,
     Normalisation,
@@ -23,10 +27,6 @@ from aggregation.scoring import (
     score_schools,
     scoring_inputs,
 )
-from aggregation.transforms import FACT_COLUMNS, period_year
-from bench.sizes import Sizes
-from bench.table import Goal, Table
-from catalogue.spec import Catalogue, load_catalogue
 
 PERIODS = ("2038-H1", "2038-Y", "2039-H1", "2039-Y")
 SCHOOLS_PER_CLUSTER = 16

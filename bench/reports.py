@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from aggregation.models import Snapshot
-from aggregation.reports import build_docx, build_pdf, build_xlsx
 from aggregation.services import cluster_aggregate
 from bench.sizes import Sizes
 from bench.table import Goal, Table
@@ -33,6 +32,7 @@ from bench.world import (
 from catalogue.models import Period
 from reviews.context import report_context
 from reviews.models import Section
+from reviews.reports import build_docx, build_pdf, build_xlsx
 from reviews.services import cluster_narrative_save
 from tenants.models import Cluster, School
 

@@ -24,6 +24,8 @@ def steps(pytest_args: list[str]) -> list[list[str]]:
     return [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", "."],
+        # The packages' layer contract ([tool.importlinter] in pyproject.toml).
+        [str(Path(python).with_name("lint-imports"))],
         [python, "manage.py", "makemigrations", "--check", "--dry-run"],
         # The packages it checks are listed in [tool.mypy] files.
         [python, "-m", "mypy"],

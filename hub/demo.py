@@ -17,10 +17,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from aggregation.models import DeclaredTotal
-from aggregation.ranking_services import scheme_ensure_example
 from aggregation.services import reconcile
 from catalogue.models import Period
 from catalogue.services import period_ensure
+from rankings.services import scheme_ensure_example
 from reviews.models import Section
 from reviews.selectors import narratives_of
 from reviews.services import cluster_narrative_save

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from hub.storage import hub_files
 from submissions.models import ReceivedFile
+from tenants.storage import hub_files
 
 
 class BulkUpload(ReceivedFile):

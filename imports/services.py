@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from api.errors import ConflictError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
+from core.errors import ConflictError
 from imports.models import BulkUpload
 from submissions.imports import diff_values, problem_dict
 from submissions.models import Channel, Status, Submission

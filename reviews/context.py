@@ -6,7 +6,10 @@ from datetime import date
 from typing import Any
 
 from aggregation.models import DeclaredTotal, Publication
-from aggregation.reports import (
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from reviews.models import ClusterNarrative, Section
+from reviews.reports import (
     CompletenessRow,
     FindingRow,
     NarrativeItem,
@@ -14,9 +17,6 @@ from aggregation.reports import (
     ReportContext,
     SchoolFigures,
 )
-from catalogue.models import Period
-from catalogue.selectors import catalogue_for_year
-from reviews.models import ClusterNarrative, Section
 from tenants.models import Cluster, ClusterMembership, ClusterRole, School
 
 RECIPIENTS_VI = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 
 from catalogue.models import Period
-from hub.storage import hub_files
 from tenants.models import Cluster
+from tenants.storage import hub_files
 
 
 class Section(models.TextChoices):

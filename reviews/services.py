@@ -6,18 +6,18 @@ import logging
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from aggregation.reports import build_docx, build_pdf, build_xlsx
 from aggregation.selectors import cluster_basis, snapshot_read
-from api.errors import ConflictError, DomainError
 from catalogue.models import Period
+from core.errors import ConflictError, DomainError
 from reviews.context import report_context
 from reviews.models import ClusterNarrative, ClusterNarrativeRevision, JobStatus, ReportJob, Section
+from reviews.reports import build_docx, build_pdf, build_xlsx
 from submissions.models import Narrative, NarrativeSection
 from tenants.models import Cluster, ClusterMembership
 
@@ -147,7 +147,7 @@ def report_request(*, cluster: Cluster, period: Period, language: str, username:
         job_id = job.pk
 
         def send() -> None:
-            from worker.tasks.reports import generate_report
+            from reviews.tasks import generate_report
 
             try:
                 # The job is hub data: run it in the public schema whichever host asked.
@@ -194,10 +194,21 @@ def report_generate(*, job_id: int) -> bool:
         job.progress = 100
         job.finished_at = timezone.now()
         job.save()
-    except Exception as error:
-        logger.exception("Report job %s failed", job_id)
-        ReportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, message=str(error)[:500], finished_at=timezone.now()
+    except DatabaseError:
+        # Transient: release the claim so that the task's retry can take the job again.
+        logger.warning("Report job %s released for a retry", job_id, exc_info=True)
+        ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.QUEUED, progress=0
         )
         raise
+    except Exception as error:
+        logger.exception("Report job %s failed", job_id)
+        report_fail(job_id=job_id, message=str(error))
+        raise
     return True
+
+
+def report_fail(*, job_id: int, message: str) -> None:
+    ReportJob.objects.filter(pk=job_id).exclude(status=JobStatus.DONE).update(
+        status=JobStatus.FAILED, message=message[:500], finished_at=timezone.now()
+    )

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from api.errors import ConflictError, DomainError, NotFoundError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
+from core.errors import ConflictError, DomainError, NotFoundError
 from submissions.models import (
     AuditEntry,
     Channel,
@@ -25,6 +25,7 @@ from submissions.models import (
     Value,
 )
 from submissions.selectors import history_for, values_of
+from submissions.signals import submission_changed
 from submissions.validation import Finding, blocking_findings, findings_for_submit, validate_entries
 from tenants.models import School
 
@@ -349,23 +350,8 @@ def submission_reopen(*, school: School, period: Period, actor: Actor, reason: s
 
 
 def queue_publish(*, school: School, period: Period) -> None:
-    """Publish the school's figures once the transaction commits.
-
-    If the broker is down the submission is still saved; the reconcile task
-    republishes whatever is stale, so the figures appear once the broker is back.
-    """
-    slug, code = school.schema_name, period.code
-
-    def send() -> None:
-        from worker.tasks.publish import publish_submission
-
-        try:
-            with schema_context(slug):
-                publish_submission.delay(period_code=code, school=slug)
-        except Exception as error:
-            logger.warning("Publishing %s %s deferred to reconcile: %s", slug, code, error)
-
-    transaction.on_commit(send)
+    """Announce the change; aggregation publishes it after commit."""
+    submission_changed.send(sender=Submission, school=school, period=period)
 
 
 def apply_import(

@@ -39,8 +39,8 @@ HOST = "127.0.0.1"
 NORTH = "mien-nui-bien-gioi-phia-bac"
 SEED_002 = Path(settings.BASE_DIR) / "demo" / "figures" / "002-cluster-2024-h1.yaml"
 ACTOR = Actor(user_id=None, username="reliability-test", channel="api")
-AGGREGATE_TASK = "worker.tasks.aggregate.aggregate_cluster_period"
-PUBLISH_TASK = "worker.tasks.publish.publish_submission"
+AGGREGATE_TASK = "aggregation.aggregate_cluster_period"
+PUBLISH_TASK = "aggregation.publish_submission"
 
 
 # --- polling -------------------------------------------------------------------------

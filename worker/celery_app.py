@@ -1,5 +1,6 @@
-"""The Celery app. Tasks sent from a school's request carry its schema
-(tenant-schemas-celery puts it in the message headers) and run inside it."""
+"""The Celery app. Tasks live in each app's `tasks.py` (found by autodiscovery);
+tasks sent from a school's request carry its schema (tenant-schemas-celery puts it
+in the message headers) and run inside it."""
 
 from __future__ import annotations
 
@@ -11,13 +12,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
 
 app = CeleryApp("cumhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(
-    [
-        "worker.tasks.diagnostics",
-        "worker.tasks.publish",
-        "worker.tasks.aggregate",
-        "worker.tasks.rankings",
-        "worker.tasks.reports",
-    ],
-    related_name=None,
-)
+app.autodiscover_tasks()
+app.autodiscover_tasks(["worker.tasks.diagnostics"], related_name=None)

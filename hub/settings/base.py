@@ -20,6 +20,7 @@ SHARED_APPS = [
     "tenants",
     "catalogue",
     "aggregation",
+    "rankings",
     "imports",
     "reviews",
     "hub",

@@ -33,18 +33,19 @@ QUEUE_SUFFIX = env_str("HUB_QUEUE_SUFFIX", default="")
 HUB_QUEUES = [f"{name}{QUEUE_SUFFIX}" for name in ("celery", "publish", "aggregate", "reports")]
 CELERY_TASK_DEFAULT_QUEUE = f"celery{QUEUE_SUFFIX}"
 CELERY_TASK_ROUTES = {
-    "worker.tasks.publish.*": {"queue": f"publish{QUEUE_SUFFIX}"},
-    "worker.tasks.aggregate.*": {"queue": f"aggregate{QUEUE_SUFFIX}"},
-    "worker.tasks.reports.*": {"queue": f"reports{QUEUE_SUFFIX}"},
+    "aggregation.publish_submission": {"queue": f"publish{QUEUE_SUFFIX}"},
+    "aggregation.aggregate_cluster_period": {"queue": f"aggregate{QUEUE_SUFFIX}"},
+    "aggregation.reconcile_all": {"queue": f"aggregate{QUEUE_SUFFIX}"},
+    "reviews.generate_report": {"queue": f"reports{QUEUE_SUFFIX}"},
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Catches up whatever a lost message or a broker outage left unpublished.
     "reconcile": {
-        "task": "worker.tasks.aggregate.reconcile_all",
+        "task": "aggregation.reconcile_all",
         "schedule": timedelta(seconds=env_int("RECONCILE_EVERY_SECONDS", 120)),
     },
     "reconcile-rankings": {
-        "task": "worker.tasks.rankings.reconcile_rankings",
+        "task": "rankings.reconcile_rankings",
         "schedule": timedelta(seconds=env_int("RECONCILE_EVERY_SECONDS", 120)),
     },
 }

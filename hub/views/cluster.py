@@ -34,16 +34,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import schema_context
 
 from aggregation.models import AggregationState, Basis, Snapshot
-from aggregation.reports import PREVIEW_CSS, ReportContextError, render_html
 from aggregation.selectors import cluster_basis, snapshot_for_viewer, snapshot_read
 from aggregation.services import cluster_basis_set
-from api.errors import ConflictError, DomainError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code, periods_list
 from catalogue.spec import Catalogue
+from core.errors import ConflictError, DomainError
 from hub.views.submissions import STATUS_LABELS
 from reviews.context import report_context
 from reviews.models import ClusterNarrative, ClusterNarrativeRevision, JobStatus, ReportJob, Section
+from reviews.reports import PREVIEW_CSS, ReportContextError, render_html
 from reviews.selectors import narratives_of, report_is_out_of_date, report_jobs
 from reviews.services import cluster_narrative_save, cluster_narratives_prefill, report_request
 from submissions.models import Channel, Status, Submission

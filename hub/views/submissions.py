@@ -25,10 +25,10 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from api.errors import ConflictError, DomainError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code, periods_list
 from catalogue.spec import UNITS, Catalogue, IndicatorSpec
+from core.errors import ConflictError, DomainError
 from submissions import selectors
 from submissions.models import AuditEntry, Channel, NarrativeSection, Status, Submission
 from submissions.numbers import format_number, is_english, parse_count

@@ -36,10 +36,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from api.errors import ConflictError
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code
 from catalogue.spec import UNITS, Catalogue
+from core.errors import ConflictError
 from imports.models import BulkUpload
 from imports.services import BulkResult, bulk_process
 from submissions import selectors

@@ -13,8 +13,8 @@ from docx import Document
 from lxml import html as lxml_html
 
 from aggregation.models import AggregationState, Fact
-from aggregation.reports.numbers import format_count
 from aggregation.services import cluster_aggregate, submission_publish
+from core.formatting import format_count
 from reviews.models import ClusterNarrative, ReportJob
 from reviews.services import report_generate
 from submissions.models import AuditEntry, Narrative, Status, Submission

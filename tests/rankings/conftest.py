@@ -11,8 +11,9 @@ import yaml
 from django.conf import settings
 from django.db import connection
 
-from aggregation.models import Fact, Publication, Ranking, RankingVisibility, ScoringScheme
+from aggregation.models import Fact, Publication
 from catalogue.models import Period
+from rankings.models import Ranking, RankingVisibility, ScoringScheme
 from tenants.models import School
 
 SEED_002 = Path(settings.BASE_DIR) / "demo" / "figures" / "002-cluster-2024-h1.yaml"

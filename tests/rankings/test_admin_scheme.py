@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import User
 
-from aggregation.models import ScoringScheme
-from aggregation.ranking_services import scheme_ensure_example
+from rankings.models import ScoringScheme
+from rankings.services import scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
 from tests.conftest import PASSWORD
 
@@ -66,10 +66,10 @@ def test_admin_edit_bumps_the_version_and_queues(
 ):
     scheme = scheme_ensure_example(year=2024)
     client = page_client("scoring-staff")
-    url = f"/admin/aggregation/scoringscheme/{scheme.pk}/change/"
+    url = f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
     assert client.get(url).status_code == 200
     with (
-        mock.patch("worker.tasks.rankings.compute_period_rankings.apply_async") as queued,
+        mock.patch("rankings.tasks.compute_period_rankings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(url, admin_post(scheme, {"classes": {"weight": 35}}))
@@ -83,7 +83,7 @@ def test_admin_edit_bumps_the_version_and_queues(
 def test_admin_refuses_an_invalid_criterion(staff_admin, page_client):
     scheme = scheme_ensure_example(year=2024)
     client = page_client("scoring-staff")
-    url = f"/admin/aggregation/scoringscheme/{scheme.pk}/change/"
+    url = f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
     response = client.post(url, admin_post(scheme, {"classes": {"cap": 500}}))
     assert response.status_code == 200  # the form again, with the error
     assert "cap must be in (0, 100]" in response.content.decode()
@@ -97,6 +97,6 @@ def test_staff_without_the_scoring_role_cannot_use_the_admin(world, page_client)
     department_role_grant(user=user, can_manage_scoring=False)
     scheme = scheme_ensure_example(year=2024)
     response = page_client("plain-staff").get(
-        f"/admin/aggregation/scoringscheme/{scheme.pk}/change/"
+        f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
     )
     assert response.status_code in (302, 403)

@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from aggregation.models import Ranking, ScoringScheme
-from aggregation.ranking_services import ranking_compute, scheme_ensure_example
 from catalogue.models import Period
+from rankings.models import Ranking, ScoringScheme
+from rankings.services import ranking_compute, scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
 from tests.conftest import PASSWORD, WORLD_SCHOOLS
 from tests.rankings.conftest import MIDLANDS, NORTH, NORTH_SCHOOLS, insert_facts, seed_002_values
@@ -287,7 +287,7 @@ def test_scheme_edit_bumps_version_and_queues_the_years_rankings(
     client = token_client(scoring_admin)
     url = "/api/v1/scoring/schemes/2024/criteria/classes/"
     with (
-        mock.patch("worker.tasks.rankings.compute_period_rankings.apply_async") as queued,
+        mock.patch("rankings.tasks.compute_period_rankings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.patch(url, {"version": 1, "weight": 40}, format="json")

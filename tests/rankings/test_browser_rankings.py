@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 
-from aggregation.ranking_services import scheme_ensure_example
+from rankings.services import scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
 from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
     CHROMIUM,

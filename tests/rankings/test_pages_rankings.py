@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from aggregation.models import ScoringScheme
-from aggregation.ranking_services import ranking_compute, scheme_ensure_example
 from catalogue.models import Period
+from rankings.models import ScoringScheme
+from rankings.services import ranking_compute, scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
 from tests.conftest import PASSWORD
 from tests.rankings.conftest import MIDLANDS, NORTH, insert_facts, seed_002_values
@@ -190,7 +190,7 @@ def test_scheme_page_form_changes_a_weight(ranked, page_client, django_capture_o
         **fields,
     }
     with (
-        mock.patch("worker.tasks.rankings.compute_period_rankings.apply_async") as queued,
+        mock.patch("rankings.tasks.compute_period_rankings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post("/rankings/scoring/2024/", {**post, "next": f"/rankings/{PERIOD}/"})

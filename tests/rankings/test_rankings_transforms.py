@@ -1,4 +1,4 @@
-"""Pure parts of the rankings (aggregation.rankings): no database."""
+"""Pure parts of the rankings (rankings.build): no database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from aggregation.rankings import (
+from catalogue.spec import load_catalogue, version_for_year
+from rankings.build import (
     Table,
     build_ranking,
     cluster_comparison,
@@ -21,8 +22,7 @@ from aggregation.rankings import (
     table_xlsx,
     traffic_light,
 )
-from aggregation.scoring import EXAMPLE_SCHEME_2024
-from catalogue.spec import load_catalogue, version_for_year
+from rankings.scoring import EXAMPLE_SCHEME_2024
 
 CATALOGUE = load_catalogue(version_for_year(2024))
 COLUMNS = ["school", "period", "indicator", "value", "status", "version"]

@@ -1,5 +1,5 @@
 """Seed 002's cluster (H1 2024) ranked on the example scheme, checked against a hand
-computation written out here in plain arithmetic (no call into aggregation.scoring).
+computation written out here in plain arithmetic (no call into rankings.scoring).
 
 What the seed gives each school: classes, learners, research projects and conferences
 by level (no totals), some publications. No lecturers, no standard-school indicators,
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import pytest
 
-from aggregation.ranking_services import ranking_compute, scheme_ensure_example
 from catalogue.models import Period
+from rankings.services import ranking_compute, scheme_ensure_example
 from tests.rankings.conftest import NORTH, insert_facts, seed_002_values
 
 PERIOD = "2024-H1"

@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from aggregation.models import Fact, Ranking
-from aggregation.ranking_services import (
+from aggregation.models import Fact
+from rankings.models import Ranking
+from rankings.services import (
     criterion_update,
     rankings_request,
     scheme_ensure_example,

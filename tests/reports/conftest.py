@@ -7,7 +7,7 @@ import io
 import pytest
 from docx import Document
 
-from aggregation.reports import build_docx, build_pdf, build_xlsx
+from reviews.reports import build_docx, build_pdf, build_xlsx
 from tests.reports import seed002
 
 

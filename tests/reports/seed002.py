@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from aggregation.reports.context import (
+from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
+from reviews.reports.context import (
     CompletenessRow,
     FindingRow,
     NarrativeItem,
@@ -23,7 +24,6 @@ from aggregation.reports.context import (
     SchoolFigures,
     ScoringRow,
 )
-from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
 
 SECTIONS = (
     SectionSpec("training", "Đào tạo, bồi dưỡng", "Training", 0),

@@ -7,7 +7,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from aggregation.reports import build_docx
+from reviews.reports import build_docx
 from tests.reports import seed002
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aggregation.reports import NarrativeItem, Narratives, SchoolFigures, render_html
+from reviews.reports import NarrativeItem, Narratives, SchoolFigures, render_html
 from tests.reports import seed002
 
 

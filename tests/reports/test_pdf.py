@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from aggregation.reports import build_pdf
-from aggregation.reports.fonts import FontNotFoundError, find_serif_family, missing_vietnamese
+from reviews.reports import build_pdf
+from reviews.reports.fonts import FontNotFoundError, find_serif_family, missing_vietnamese
 from tests.reports import seed002
 
 

@@ -6,21 +6,21 @@ from datetime import date
 
 import pytest
 
-from aggregation.reports.context import (
+from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
+from reviews.reports.context import (
     NarrativeItem,
     Narratives,
     ReportContext,
     ReportContextError,
     SchoolFigures,
 )
-from aggregation.reports.prose import (
+from reviews.reports.prose import (
     PARAGRAPH_KINDS,
     build_paragraphs,
     default_subject,
     singular_en,
     totals_sentence,
 )
-from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
 from tests.reports import seed002
 
 

@@ -9,8 +9,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from aggregation.reports import SchoolFigures, build_docx, build_paragraphs, build_pdf, build_xlsx
 from catalogue.spec import load_catalogue
+from reviews.reports import SchoolFigures, build_docx, build_paragraphs, build_pdf, build_xlsx
 from tests.reports import seed002
 
 LEAD = {

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from aggregation.reports import FindingRow, SchoolFigures, build_xlsx
-from aggregation.reports.xlsx_builder import safe_text
+from reviews.reports import FindingRow, SchoolFigures, build_xlsx
+from reviews.reports.xlsx_builder import safe_text
 from tests.reports import seed002
 
 

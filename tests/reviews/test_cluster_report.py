@@ -10,8 +10,8 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from aggregation.reports.numbers import format_count
 from aggregation.services import cluster_aggregate, submission_publish
+from core.formatting import format_count
 from reviews.models import ReportJob
 from reviews.selectors import report_is_out_of_date
 from reviews.services import report_generate, report_request

@@ -29,6 +29,7 @@ from django_tenants.utils import schema_context
 
 from aggregation.models import AggregationState, Fact, Publication
 from aggregation.services import reconcile, submission_publish
+from aggregation.tasks import aggregate_cluster_period, publish_submission
 from catalogue.models import Period
 from submissions.models import Status, Submission, Value
 from submissions.services import Changes, submission_reopen, submission_submit, submission_update
@@ -52,8 +53,6 @@ from tests.reliability_support import (
     wait_for,
 )
 from worker.celery_app import app
-from worker.tasks.aggregate import aggregate_cluster_period
-from worker.tasks.publish import publish_submission
 
 pytestmark = pytest.mark.worker
 
@@ -309,8 +308,8 @@ def test_a_burst_of_submissions_is_aggregated_once(committed, broker, spawn_work
     """
     period = committed
     figures = seed_002()
-    publish_queue = settings.CELERY_TASK_ROUTES["worker.tasks.publish.*"]["queue"]
-    aggregate_queue = settings.CELERY_TASK_ROUTES["worker.tasks.aggregate.*"]["queue"]
+    publish_queue = settings.CELERY_TASK_ROUTES["aggregation.publish_submission"]["queue"]
+    aggregate_queue = settings.CELERY_TASK_ROUTES["aggregation.aggregate_cluster_period"]["queue"]
     for slug, values in figures.items():
         submit(school(slug), period, values)
     sends = 2 * len(figures)  # the save's publish and the submit's, per school

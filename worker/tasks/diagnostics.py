@@ -1,11 +1,10 @@
 from __future__ import annotations
 
+from celery import shared_task
 from django.db import connection
 
-from worker.celery_app import app
 
-
-@app.task(name="worker.tasks.diagnostics.current_schema", ignore_result=False)
+@shared_task(name="worker.diagnostics.current_schema", ignore_result=False)
 def current_schema() -> dict[str, str]:
     """Which schema the task ran in, as seen by the database itself."""
     with connection.cursor() as cursor:

@@ -1,10 +1,10 @@
 """Rankings of schools for the department: the pure part (no Django, no database).
 
-`aggregation.scoring` scores a table of figures on a scheme. This module turns one
+`rankings.scoring` scores a table of figures on a scheme. This module turns one
 period's fact rows into the stored ranking (`build_ranking`), and derives what the
 pages show from it: cluster against cluster, per-indicator leaderboards, the
 traffic lights of a scorecard, and XLSX files of every table. The services
-(`aggregation.ranking_services`) run the query, call these and save.
+(`rankings.services`) run the query, call these and save.
 
 Choices, in one place
 ---------------------
@@ -12,7 +12,7 @@ Choices, in one place
   accepted, the default, so a half-year can be ranked before every lead school has
   accepted) or "accepted" only. Each school's ``data_state`` says which it was
   ranked on: accepted, submitted only, or missing. Missing schools are listed, never
-  ranked as zero (`aggregation.scoring`).
+  ranked as zero (`rankings.scoring`).
 * **Totals from parts.** Reports often state only the parts of a total ("03 đề tài
   cấp tỉnh, 06 đề tài cấp trường" and no "9 đề tài"). When a school has no figure for
   an indicator that the catalogue splits into parts and it has some of the parts,
@@ -49,15 +49,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from aggregation.scoring import (
-    LECTURERS_CODE,
-    REASONS,
-    Criterion,
-    Scheme,
-    explain,
-    score_schools,
-    scoring_inputs,
-)
 from aggregation.transforms import (
     FACT_COLUMNS,
     facts_on_basis,
@@ -66,6 +57,15 @@ from aggregation.transforms import (
     year_roster,
 )
 from catalogue.spec import Catalogue
+from rankings.scoring import (
+    LECTURERS_CODE,
+    REASONS,
+    Criterion,
+    Scheme,
+    explain,
+    score_schools,
+    scoring_inputs,
+)
 
 __all__ = [
     "CRITERION_FIELDS",
@@ -337,7 +337,7 @@ def build_ranking(
 
 
 def explain_row(row: Mapping[str, Any], scheme: Scheme, language: str) -> list[str]:
-    """`aggregation.scoring.explain` for a stored row (its "summed from parts" notes
+    """`rankings.scoring.explain` for a stored row (its "summed from parts" notes
     are the hub's own and are left to the notes list)."""
     plain = {**row, "notes": [note for note in row.get("notes", []) if note["reason"] in REASONS]}
     return explain(plain, scheme, "en" if language == "en" else "vi")

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aggregation.scoring import (
+from rankings.scoring import (
     EXAMPLE_SCHEME_2024,
     Criterion,
     Scheme,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.db import DatabaseError
 from kombu.exceptions import OperationalError as BrokerError
 
-from aggregation.ranking_services import ranking_compute, rankings_reconcile
 from catalogue.models import Period
-from worker.celery_app import app
+from rankings.services import ranking_compute, rankings_reconcile
 
 
-@app.task(
-    name="worker.tasks.rankings.compute_period_rankings",
+@shared_task(
+    name="rankings.compute_period_rankings",
     autoretry_for=(DatabaseError, BrokerError),
     retry_backoff=True,
     retry_backoff_max=60,
@@ -30,6 +30,6 @@ def compute_period_rankings(period_code: str, force: bool = False) -> dict[str, 
     }
 
 
-@app.task(name="worker.tasks.rankings.reconcile_rankings")
+@shared_task(name="rankings.reconcile_rankings")
 def reconcile_rankings() -> dict[str, list[str]]:
     return {"queued": rankings_reconcile()}

@@ -1,4 +1,8 @@
-"""Numbers and dates written the way Vietnamese (and English) reports write them.
+"""The hub's one formatter: numbers and dates the way Vietnamese (and English)
+reports and pages write them. Grouping and separators come from Babel's locale data
+(CLDR); what is this product's own is kept here: the leading zero of Party
+documents' counts, the document date line, half-up rounding of shown figures.
+
 
 Vietnamese: thousands separated by "." (12.378), decimal comma (12,5%), counts from
 one to nine written with a leading zero ("03 đề tài"). English: 12,378 and 12.5%,
@@ -9,6 +13,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from babel import numbers as babel_numbers
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
 MONTHS_EN = (
     "January",
@@ -31,10 +39,12 @@ def _check_language(language: str) -> None:
         raise ValueError(f"language must be 'vi' or 'en', not {language!r}")
 
 
-def _group(digits: str, separator: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return separator.join(parts)
+def _grouped(amount: Decimal, language: str, decimals: int) -> str:
+    """`amount`, already rounded, with the locale's grouping and decimal mark."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    return babel_numbers.format_decimal(
+        amount, format=pattern, locale=LOCALES[language], decimal_quantization=False
+    )
 
 
 def format_count(n: int, language: str, leading_zero: bool = True) -> str:
@@ -44,15 +54,10 @@ def format_count(n: int, language: str, leading_zero: bool = True) -> str:
     """
     _check_language(language)
     value = int(n)
-    sign = "-" if value < 0 else ""
-    digits = str(abs(value))
-    if language == "vi":
-        text = _group(digits, ".")
-        if leading_zero and 1 <= abs(value) <= 9:
-            text = "0" + text
-    else:
-        text = _group(digits, ",")
-    return sign + text
+    text = _grouped(Decimal(abs(value)), language, 0)
+    if language == "vi" and leading_zero and 1 <= abs(value) <= 9:
+        text = "0" + text
+    return ("-" if value < 0 else "") + text
 
 
 def format_number(value: int | float | Decimal, language: str, decimals: int = 2) -> str:
@@ -61,14 +66,7 @@ def format_number(value: int | float | Decimal, language: str, decimals: int = 2
     _check_language(language)
     quantum = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
     amount = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    whole, _, fraction = f"{abs(amount):f}".partition(".")
-    fraction = fraction.rstrip("0")
-    thousands, point = (".", ",") if language == "vi" else (",", ".")
-    text = _group(whole, thousands)
-    if fraction:
-        text += point + fraction
-    return sign + text
+    return ("-" if amount < 0 else "") + _grouped(abs(amount), language, decimals)
 
 
 def format_percent(value: int | float | Decimal, language: str, decimals: int = 1) -> str:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from aggregation.reports.numbers import (
+from core.formatting import (
     format_count,
     format_date_line,
     format_month,

@@ -35,9 +35,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from catalogue.spec import UNITS, IndicatorSpec
+from core.formatting import format_count, format_month, format_number, ordinal_en
 
 from .context import NarrativeItem, ReportContext, SchoolFigures
-from .numbers import format_count, format_month, format_number, ordinal_en
 
 PARAGRAPH_KINDS = ("heading1", "heading2", "body", "item", "bullet")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")

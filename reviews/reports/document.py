@@ -12,15 +12,15 @@ from itertools import combinations
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from catalogue.spec import IndicatorSpec
-
-from .context import ROLE_LABELS, ReportContext
-from .numbers import (
+from core.formatting import (
     format_count,
     format_date,
     format_date_line,
     format_datetime,
     format_number,
 )
+
+from .context import ROLE_LABELS, ReportContext
 from .prose import Paragraph, build_paragraphs, sorted_scoring, subject_line
 
 # Header block geometry shared by the DOCX and PDF builders (cm, pt).

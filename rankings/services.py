@@ -4,7 +4,7 @@
   the version the editor started from (a stale edit is refused, not merged), bumps
   the version and queues the year's rankings after commit.
 * `ranking_compute` is what the worker runs: one query over the period's facts,
-  `aggregation.rankings.build_ranking`, save. It holds the scheme row's lock, so
+  `rankings.build.build_ranking`, save. It holds the scheme row's lock, so
   computations of one year and scheme edits never interleave, and it computes nothing
   when a ranking with the same scheme version and input fingerprint exists.
 * `rankings_request(period=...)` queues that after commit. It is called after a
@@ -28,28 +28,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from aggregation.models import (
-    Basis,
-    Fact,
-    Ranking,
-    RankingVisibility,
-    ScoringCriterion,
-    ScoringScheme,
-)
-from aggregation.ranking_selectors import RankingRead, facts_marker, ranking_latest
-from aggregation.rankings import (
+from aggregation.models import Basis, Fact
+from aggregation.selectors import facts_marker, members_frame
+from aggregation.transforms import FACT_COLUMNS
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from core.errors import ConflictError, DomainError, NotFoundError
+from rankings.build import (
     CRITERION_FIELDS,
     build_ranking,
     criterion_from_mapping,
     ranking_fingerprint,
     scheme_to_dict,
 )
-from aggregation.scoring import EXAMPLE_SCHEME_2024, Scheme
-from aggregation.services import members_frame
-from aggregation.transforms import FACT_COLUMNS
-from api.errors import ConflictError, DomainError, NotFoundError
-from catalogue.models import Period
-from catalogue.selectors import catalogue_for_year
+from rankings.models import Ranking, RankingVisibility, ScoringCriterion, ScoringScheme
+from rankings.scoring import EXAMPLE_SCHEME_2024, Scheme
+from rankings.selectors import RankingRead, ranking_latest
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +104,7 @@ def scheme_ensure_example(*, year: int) -> ScoringScheme:
                 "not the Academy's official scoring table",
                 "is_example": True,
                 "basis": Basis.SUBMITTED,
-                "description": "Seeded from aggregation.scoring.EXAMPLE_SCHEME_2024.",
+                "description": "Seeded from rankings.scoring.EXAMPLE_SCHEME_2024.",
                 "updated_by": "system",
             },
         )
@@ -376,7 +370,7 @@ def rankings_request(*, period: Period) -> None:
     code = period.code
 
     def send() -> None:
-        from worker.tasks.rankings import compute_period_rankings
+        from rankings.tasks import compute_period_rankings
 
         try:
             compute_period_rankings.apply_async(kwargs={"period_code": code}, countdown=0.2)

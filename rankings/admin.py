@@ -16,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
-from aggregation.models import Ranking, RankingVisibility, ScoringCriterion, ScoringScheme
-from aggregation.ranking_services import SchemeInvalid, scheme_touch
-from aggregation.rankings import CRITERION_FIELDS, criterion_from_mapping
+from rankings.build import CRITERION_FIELDS, criterion_from_mapping
+from rankings.models import Ranking, RankingVisibility, ScoringCriterion, ScoringScheme
+from rankings.services import SchemeInvalid, scheme_touch
 from tenants.models import DepartmentMembership
 
 

@@ -20,11 +20,15 @@ from typing import Any
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
 from django.utils.translation import gettext as _
 
-from aggregation.models import Fact, Ranking, RankingVisibility, ScoringScheme
-from aggregation.rankings import (
+from aggregation.selectors import facts_frame_for_period, facts_marker, members_frame
+from aggregation.transforms import period_sort_key
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
+from catalogue.spec import Catalogue
+from core.errors import DomainError, ForbiddenError, NotFoundError
+from rankings.build import (
     LIGHT_THRESHOLDS,
     Table,
     explain_row,
@@ -33,12 +37,8 @@ from aggregation.rankings import (
     scheme_from_dict,
     traffic_light,
 )
-from aggregation.scoring import Scheme, rank_trend
-from aggregation.transforms import period_sort_key
-from api.errors import DomainError, ForbiddenError, NotFoundError
-from catalogue.models import Period
-from catalogue.selectors import catalogue_for_year
-from catalogue.spec import Catalogue
+from rankings.models import Ranking, RankingVisibility, ScoringScheme
+from rankings.scoring import Scheme, rank_trend
 from tenants.models import (
     Cluster,
     ClusterMembership,
@@ -144,23 +144,6 @@ def department_access(user: AbstractBaseUser | AnonymousUser) -> RankingAccess:
 
 def ranking_latest(*, period: Period) -> Ranking | None:
     return Ranking.objects.filter(period=period).order_by("-computed_at", "-pk").first()
-
-
-def facts_marker(*, period: Period) -> str:
-    """Changes whenever a fact of the period or a membership of its year changes."""
-    facts = Fact.objects.filter(period=period).aggregate(
-        count=Count("id"), latest=Max("published_at")
-    )
-    members = ClusterMembership.objects.filter(year=period.year).aggregate(
-        count=Count("id"),
-        clusters=Sum("cluster_id"),
-        pairs=Sum(F("cluster_id") * F("school_id")),
-    )
-    latest = facts["latest"].isoformat() if facts["latest"] else "-"
-    return (
-        f"f{facts['count']}:{latest}:m{members['count']}:{members['clusters'] or 0}"
-        f":{members['pairs'] or 0}"
-    )
 
 
 def scheme_for_year(*, year: int) -> ScoringScheme | None:
@@ -371,8 +354,6 @@ def leaderboard_read(*, period: Period, code: str, basis: str) -> list[dict[str,
     key = f"leaderboard:{period.code}:{basis}:{code}:{marker}"
     rows = cache.get(key)
     if rows is None:
-        from aggregation.services import facts_frame_for_period, members_frame
-
         values, state, clusters, _derived = ranking_inputs(
             facts=facts_frame_for_period(period=period),
             members=members_frame(year=period.year),

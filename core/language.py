@@ -1,0 +1,22 @@
+"""The language the current user reads: one helper for the whole hub.
+
+Django's translation machinery holds the active language; code that must choose
+between a model's `_vi`/`_en` fields asks here instead of testing the code itself.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.utils.translation import get_language
+
+Language = Literal["vi", "en"]
+
+
+def current_language() -> Language:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def pick(vi: str, en: str | None) -> str:
+    """The label in the current language; Vietnamese when English is missing."""
+    return en if current_language() == "en" and en else vi
