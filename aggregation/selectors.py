@@ -115,7 +115,7 @@ def facts_marker(*, period: Period) -> str:
                     "role",
                 ),
                 delimiter=",",
-                ordering="school_id",
+                order_by="school_id",
             )
         ),
     )

@@ -30,7 +30,9 @@ def steps(pytest_args: list[str]) -> list[list[str]]:
         # The packages it checks are listed in [tool.mypy] files.
         [python, "-m", "mypy"],
         # pytest's exit code 5 (nothing collected) is non-zero, so it fails here too.
-        [python, "-m", "pytest", *pytest_args],
+        # One test process per core (pytest-xdist): each has its own database, queues,
+        # worker and cache prefix (hub.settings.test).
+        [python, "-m", "pytest", "-n", "auto", "--durations=10", *pytest_args],
     ]
 
 
