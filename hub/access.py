@@ -19,7 +19,14 @@ from django.utils.functional import SimpleLazyObject
 from tenants.selectors import access_for
 
 # Paths anyone may reach on any host: signing in, switching language, health, assets.
-OPEN_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/i18n/", "/static/", "/healthz/")
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/reset/",
+    "/i18n/",
+    "/static/",
+    "/healthz/",
+)
 API_PREFIX = "/api/"
 
 

@@ -73,7 +73,7 @@ def demo_logins() -> list[DemoLogin]:
     schools = read_demo_file("schools.yaml")["schools"]
     logins = [
         DemoLogin("department", "department", None),
-        DemoLogin("department-admin", "department (scoring admin)", None),
+        DemoLogin("department-admin", "department (administrator: year set-up, scoring)", None),
     ]
     for school in schools:
         logins.append(DemoLogin(f"{school['slug']}-editor", SchoolRole.EDITOR, school["slug"]))
@@ -130,7 +130,7 @@ def load_structure() -> dict[str, int]:
             password_hash=password_hash,
             full_name="Vụ Các trường chính trị (quản trị)",
         )
-        department_role_grant(user=admin, can_manage_scoring=True)
+        department_role_grant(user=admin, can_manage_scoring=True, is_admin=True)
         for slug, school in schools.items():
             for role in (SchoolRole.EDITOR, SchoolRole.APPROVER):
                 user = user_ensure(username=f"{slug}-{role}", password_hash=password_hash)

@@ -26,6 +26,9 @@ class School(TenantMixin):
     short_name = models.CharField(max_length=120)
     province = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A deactivated school keeps its schema, history and host (read-only for its
+    # users); it is left out of new years' clusters.
+    is_active = models.BooleanField(default=True)
 
     auto_create_schema = True
     auto_drop_schema = False
@@ -141,6 +144,9 @@ class DepartmentMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_membership"
     )
     can_manage_scoring = models.BooleanField(default=False)
+    # The department's administrators set up each year: clusters, schools, people, roles,
+    # periods and mergers (administration app, the Django admin).
+    is_admin = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"department: {self.user_id}"

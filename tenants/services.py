@@ -171,8 +171,10 @@ def school_role_grant(*, user: User, school: School, role: str) -> SchoolMembers
     return membership
 
 
-def department_role_grant(*, user: User, can_manage_scoring: bool = False) -> DepartmentMembership:
+def department_role_grant(
+    *, user: User, can_manage_scoring: bool = False, is_admin: bool = False
+) -> DepartmentMembership:
     membership, _created = DepartmentMembership.objects.update_or_create(
-        user=user, defaults={"can_manage_scoring": can_manage_scoring}
+        user=user, defaults={"can_manage_scoring": can_manage_scoring, "is_admin": is_admin}
     )
     return membership

@@ -10,14 +10,18 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
+# Every package whose words reach a user (the layers of [tool.importlinter]).
 PACKAGES = [
+    "core",
     "hub",
     "tenants",
     "catalogue",
     "submissions",
     "imports",
     "aggregation",
+    "rankings",
     "reviews",
+    "administration",
     "api",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "ngettext"}

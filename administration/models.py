@@ -1,0 +1,85 @@
+"""The department's running of the year: what it changed (an audit history), school
+mergers (lineage) and per-school deadline extensions.
+
+The map itself (schools, clusters, yearly memberships, roles, periods) lives in
+`tenants` and `catalogue`; this app is the one way the department writes to it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from catalogue.models import Period
+from tenants.models import School
+
+
+class AdminChange(models.Model):
+    """One change made by the department: who, when, what, before and after."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.CharField(max_length=150)
+    action = models.CharField(max_length=60)
+    # What was changed, as a reader finds it: "cluster", "membership", "school", "user",
+    # "roles", "period", "extension", "merger"; and its natural key.
+    target_type = models.CharField(max_length=30)
+    target = models.CharField(max_length=200)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target}"
+
+
+class SchoolLineage(models.Model):
+    """`predecessor` became (part of) `successor` from `effective` on.
+
+    In 2025 the provinces, and with them their political schools, were merged
+    (63 → 34): the successor's trends and rankings show its predecessors' history,
+    labelled as theirs.
+    """
+
+    predecessor = models.ForeignKey(School, on_delete=models.PROTECT, related_name="successions")
+    successor = models.ForeignKey(School, on_delete=models.PROTECT, related_name="predecessions")
+    # From this day on the predecessor's figures are the successor's to report; the
+    # label is how the department said it ("2025-H2": from the second half of 2025).
+    effective_from = models.DateField()
+    effective_label = models.CharField(max_length=20)
+    note = models.CharField(max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor"], name="one_successor_per_school"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="lineage_not_to_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} from {self.effective_label}"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline for one school in one period, with the reason it was given."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateField()
+    reason = models.TextField()
+    granted_by = models.CharField(max_length=150)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "school"], name="one_extension_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.period_id} → {self.deadline}"
