@@ -4,7 +4,9 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
+    # Naming no settings gets the production ones, which refuse to start without a
+    # secret key and hosts: a deployment never falls into debug by omission.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.production")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import OperationalError

@@ -1,22 +1,72 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.models import AuthToken
+from knox.settings import knox_settings
 from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import request_access
+from hub.lockout import LOCKED_STATUS, lockout_message
 from tenants.selectors import department_membership, user_schools
 
 
-class TokenView(ObtainAuthToken):
-    """`POST username, password` → `{"token": ...}`, valid on every host the user may use."""
+class TokenView(APIView):
+    """`POST username, password` → `{"token", "expiry"}`, valid on every host the user
+    may use. Tokens are stored hashed, expire (renewed while in use) and can be revoked;
+    repeated wrong passwords lock the username for a while (django-axes)."""
 
     permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenInput",
+            {"username": serializers.CharField(), "password": serializers.CharField()},
+        ),
+        responses=inline_serializer(
+            "TokenOutput", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not credentials.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": lockout_message()}, status=LOCKED_STATUS)
+            return Response(credentials.errors, status=400)
+        user = credentials.validated_data["user"]
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+        instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+class TokenRevokeView(APIView):
+    """`POST` with a token: that token stops working (sign out of one device)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        # knox's authentication puts the AuthToken used for this request here.
+        request.auth.delete()  # type: ignore[union-attr]
+        return Response(status=204)
+
+
+class TokenRevokeAllView(APIView):
+    """`POST`: every token of the user stops working (a lost laptop, a left job)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        AuthToken.objects.filter(user=request.user).delete()
+        return Response(status=204)
 
 
 class MeOutput(serializers.Serializer):
@@ -56,11 +106,3 @@ class MeView(APIView):
             },
         }
         return Response(MeOutput(data).data)
-
-
-token_schema = extend_schema(
-    request=inline_serializer(
-        "TokenInput", {"username": serializers.CharField(), "password": serializers.CharField()}
-    ),
-    responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}),
-)

@@ -1,8 +1,9 @@
 """`make run`: migrate, load the demo, then run web, worker and beat until Ctrl-C.
 
 Expects DATABASE_URL and REDIS_URL (set by `python -m devservices run`).
-DJANGO_SETTINGS_MODULE is left alone, so manage.py and the worker default to
-hub.settings.dev. If any of the three processes dies, the others are stopped
+Its children run with DJANGO_SETTINGS_MODULE=hub.settings.dev unless one is set
+(manage.py, WSGI and the worker default to the production settings, which refuse to
+start without a secret key and hosts). If any of the three processes dies, the others are stopped
 and the exit code is non-zero.
 """
 
@@ -139,6 +140,7 @@ def _listening(port: int) -> bool:
 
 def main() -> int:
     port = int(os.environ.setdefault("PORT", "8000"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
     if _listening(port):
         print(f"==> port {port} is already in use; choose another with PORT=...", file=sys.stderr)
         return 1
@@ -151,7 +153,10 @@ def main() -> int:
     schedule = PROJECT_ROOT / ".hub" / "celerybeat-schedule"
     schedule.parent.mkdir(exist_ok=True)
     queues = "celery,publish,aggregate,reports"
-    demo.start("web", "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload")
+    # Loopback only: the demo's logins share one password and dev settings show debug
+    # pages; HUB_BIND=0.0.0.0 opens it to the network on purpose.
+    bind = os.environ.get("HUB_BIND", "127.0.0.1")
+    demo.start("web", "manage.py", "runserver", f"{bind}:{port}", "--noreload")
     celery = ("-m", "celery", "-A", "worker")
     demo.start("worker", *celery, "worker", "-l", "info", "--concurrency", "2", "-Q", queues)
     demo.start("beat", *celery, "beat", "-l", "info", "--schedule", str(schedule))

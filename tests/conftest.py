@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from catalogue.models import Period
@@ -177,8 +177,8 @@ def api_client() -> callable:  # type: ignore[valid-type]
         host = f"{slug}.{settings.HUB_DOMAIN}" if slug else settings.HUB_DOMAIN
         client = APIClient(HTTP_HOST=host)
         if username:
-            token, _ = Token.objects.get_or_create(user=user(username))
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _instance, token = AuthToken.objects.create(user=user(username))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return make

@@ -8,7 +8,9 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
+# Naming no settings gets the production ones, which refuse to start without a
+# secret key and hosts: a deployment never falls into debug by omission.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.production")
 
 app = CeleryApp("cumhub")
 app.config_from_object("django.conf:settings", namespace="CELERY")

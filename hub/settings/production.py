@@ -12,6 +12,8 @@ if len(SECRET_KEY) < 32:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the hub's hosts explicitly (no '*').")
+# A production hub has no demo logins unless someone chooses their password on purpose.
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", default="")
 env_str("DATABASE_URL")
 env_str("REDIS_URL")
 

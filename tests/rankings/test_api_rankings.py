@@ -8,7 +8,7 @@ from unittest import mock
 import openpyxl
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from catalogue.models import Period
@@ -45,8 +45,8 @@ def scoring_admin(world) -> User:
 
 def token_client(user: User, host: str = "localhost") -> APIClient:
     client = APIClient(HTTP_HOST=host)
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

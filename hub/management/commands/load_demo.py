@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from hub.demo import (
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--list-logins", action="store_true", help="only print the demo logins")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_PASSWORD:
+            raise CommandError(
+                "No DEMO_PASSWORD is set: the demo's logins need one chosen on purpose."
+            )
         if not options["list_logins"]:
             counts = load_structure()
             open_demo_periods(today=timezone.localdate())
