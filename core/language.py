@@ -18,5 +18,7 @@ def current_language() -> Language:
 
 
 def pick(vi: str, en: str | None) -> str:
-    """The label in the current language; Vietnamese when English is missing."""
-    return en if current_language() == "en" and en else vi
+    """The label in the current language; Vietnamese when the English is missing.
+    (A document built for a given language is built inside
+    `translation.override(language)`, so this and gettext agree.)"""
+    return {"vi": vi, "en": en or vi}[current_language()]
