@@ -685,7 +685,10 @@ _FINDING_TEXT: dict[str, dict[Language, str]] = {
         "{actual} (difference {difference}).",
     },
 }
-_SPLIT_TEXT: dict[Language, str] = {"vi": " theo cách chia “{split}”", "en": " of the “{split}” split"}
+_SPLIT_TEXT: dict[Language, str] = {
+    "vi": " theo cách chia “{split}”",
+    "en": " of the “{split}” split",
+}
 
 
 def _shown(value: int | None, language: Language) -> str:

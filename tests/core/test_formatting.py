@@ -95,7 +95,9 @@ def test_format_month_and_ordinal():
     ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("n", "vi", "en"), [(2.5, "03", "3"), (2.4, "02", "2"), (-2.5, "-03", "-3")])
+@pytest.mark.parametrize(
+    ("n", "vi", "en"), [(2.5, "03", "3"), (2.4, "02", "2"), (-2.5, "-03", "-3")]
+)
 def test_format_count_rounds_half_up(n, vi, en):
     assert format_count(n, "vi") == vi
     assert format_count(n, "en") == en

@@ -15,3 +15,11 @@ def test_pick_follows_the_active_language():
     with translation.override("vi"):
         assert current_language() == "vi"
         assert pick("Số lớp", "Classes") == "Số lớp"
+
+
+def test_pick_for_a_given_language_ignores_the_active_one():
+    with translation.override("vi"):
+        assert pick("Số lớp", "Classes", "en") == "Classes"
+        assert pick("Số lớp", "", "en") == "Số lớp"
+    with translation.override("en"):
+        assert pick("Số lớp", "Classes", "vi") == "Số lớp"
