@@ -375,8 +375,8 @@ def explain(
             reason = REASONS[notes[code]][_LANGUAGE_INDEX[language]]
             sentences.append(text["unscored"].format(label=label, reason=reason, weight=weight))
             continue
-        earned_points = row["points"][code]
-        capped = criterion.cap is not None and earned_points >= criterion.cap
+        earned_points, cap = row["points"][code], criterion.cap
+        capped = cap is not None and earned_points >= cap
         earned, contribution = shown(earned_points), shown(row["contributions"][code])
         sentences.append(
             text["scored"].format(
@@ -384,7 +384,7 @@ def explain(
                 value=shown(row["raw"][code], digits=4),
                 earned=earned,
                 earned_unit=unit(earned),
-                cap=text["cap"].format(cap=shown(criterion.cap)) if capped else "",
+                cap=text["cap"].format(cap=shown(cap)) if cap is not None and capped else "",
                 weight=weight,
                 contribution=contribution,
                 contribution_unit=unit(contribution),
