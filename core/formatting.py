@@ -6,7 +6,13 @@ documents' counts, the document date line, half-up rounding of shown figures.
 
 Vietnamese: thousands separated by "." (12.378), decimal comma (12,5%), counts from
 one to nine written with a leading zero ("03 đề tài"). English: 12,378 and 12.5%,
-no leading zero.
+no leading zero. Every shown figure is rounded half up (2.5 -> 3, 0.125 -> 0.13),
+whatever its type; a change or a difference is signed ("+3", "−2": a true
+minus sign). Times are shown in the hub's time zone (core.timezone.local), whatever
+zone they were stored in.
+
+The pure modules (aggregation.transforms, rankings.scoring, rankings.build) format
+through here too; this module imports nothing from Django.
 """
 
 from __future__ import annotations
