@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue.spec import Catalogue
+from core.formatting import format_count, format_signed
 from core.timezone import end_of_day
 
 __all__ = [
@@ -73,7 +74,6 @@ __all__ = [
     "consistency_findings",
     "declared_findings",
     "facts_on_basis",
-    "format_count",
     "input_fingerprint",
     "ordered_codes",
     "period_sort_key",
@@ -642,25 +642,57 @@ def build_academy_view(
 # --------------------------------------------------------------------------- text
 
 
-def format_count(value: float | None, language: Language) -> str:
-    """A whole number as users read it: 12.378 in Vietnamese, 12,378 in English."""
-    if value is None:
-        return "—"
-    text = f"{_to_int(value):,}"
-    return text.replace(",", ".") if language == "vi" else text
-
-
-def _format_signed(value: float, language: Language) -> str:
-    sign = "+" if value > 0 else ("−" if value < 0 else "")
-    return sign + format_count(abs(value), language)
-
-
 def _labels(codes: Sequence[str], catalogue: Catalogue, language: Language) -> str:
     names = []
     for code in codes:
         spec = catalogue.by_code.get(code)
-        names.append((spec.label_vi if language == "vi" else spec.label_en) if spec else code)
+        names.append({"vi": spec.label_vi, "en": spec.label_en}[language] if spec else code)
     return ", ".join(names)
+
+
+# A finding's message is stored in the snapshot in both languages (like a catalogue
+# label's `_vi`/`_en` fields; the reader picks one with core.language.pick). This
+# module stays free of Django, so the wording is here, one template per kind and
+# language, and the numbers go through core.formatting.
+_FINDING_TEXT: dict[str, dict[Language, str]] = {
+    "sum_mismatch_partial": {
+        "vi": "{whole}: các thành phần đã nhập{split} ({parts}) đã cộng lại được {actual}, "
+        "vượt số tổng {expected}.",
+        "en": "{whole}: the parts entered so far{split} ({parts}) already add up to {actual}, "
+        "more than the stated total of {expected}.",
+    },
+    "sum_mismatch": {
+        "vi": "{whole}: tổng các thành phần{split} ({parts}) là {actual}, khác số tổng {expected}.",
+        "en": "{whole}: the parts{split} ({parts}) add up to {actual}, "
+        "not the stated total of {expected}.",
+    },
+    "part_exceeds_whole": {
+        "vi": "{parts} ({actual}) lớn hơn {whole} ({expected}).",
+        "en": "{parts} ({actual}) is larger than {whole} ({expected}).",
+    },
+    "learners_below_classes": {
+        "vi": "{parts} ({actual}) ít hơn {whole} ({expected}).",
+        "en": "{parts} ({actual}) is fewer than {whole} ({expected}).",
+    },
+    "declared_unreported": {
+        "vi": "{whole}: báo cáo ghi tổng {expected}, nhưng chưa trường nào có số liệu này.",
+        "en": "{whole}: the report declares {expected}, but no school has reported this figure.",
+    },
+    "declared_mismatch": {
+        "vi": "{whole}: báo cáo ghi tổng {expected}, nhưng cộng số liệu các trường được "
+        "{actual} (chênh {difference}).",
+        "en": "{whole}: the report declares {expected}, but the schools' figures add up to "
+        "{actual} (difference {difference}).",
+    },
+}
+_SPLIT_TEXT: dict[Language, str] = {
+    "vi": " theo cách chia “{split}”",
+    "en": " of the “{split}” split",
+}
+
+
+def _shown(value: int | None, language: Language) -> str:
+    return "—" if value is None else format_count(value, language, leading_zero=False)
 
 
 def _finding(
@@ -678,51 +710,26 @@ def _finding(
 ) -> dict[str, Any]:
     expected_int = None if expected is None else _to_int(expected)
     actual_int = None if actual is None else _to_int(actual)
-    whole_vi, whole_en = _labels([code], catalogue, "vi"), _labels([code], catalogue, "en")
-    parts_vi, parts_en = _labels(children, catalogue, "vi"), _labels(children, catalogue, "en")
-    exp_vi, exp_en = format_count(expected_int, "vi"), format_count(expected_int, "en")
-    act_vi, act_en = format_count(actual_int, "vi"), format_count(actual_int, "en")
-    split_vi = f" theo cách chia “{split}”" if split and split != "main" else ""
-    split_en = f" of the “{split}” split" if split and split != "main" else ""
     if kind == "sum_mismatch" and partial:
-        vi = (
-            f"{whole_vi}: các thành phần đã nhập{split_vi} ({parts_vi}) đã cộng lại được "
-            f"{act_vi}, vượt số tổng {exp_vi}."
-        )
-        en = (
-            f"{whole_en}: the parts entered so far{split_en} ({parts_en}) already add up to "
-            f"{act_en}, more than the stated total of {exp_en}."
-        )
-    elif kind == "sum_mismatch":
-        vi = (
-            f"{whole_vi}: tổng các thành phần{split_vi} ({parts_vi}) là {act_vi}, "
-            f"khác số tổng {exp_vi}."
-        )
-        en = (
-            f"{whole_en}: the parts{split_en} ({parts_en}) add up to {act_en}, "
-            f"not the stated total of {exp_en}."
-        )
-    elif kind == "part_exceeds_whole":
-        vi = f"{parts_vi} ({act_vi}) lớn hơn {whole_vi} ({exp_vi})."
-        en = f"{parts_en} ({act_en}) is larger than {whole_en} ({exp_en})."
-    elif kind == "learners_below_classes":
-        vi = f"{parts_vi} ({act_vi}) ít hơn {whole_vi} ({exp_vi})."
-        en = f"{parts_en} ({act_en}) is fewer than {whole_en} ({exp_en})."
+        template = "sum_mismatch_partial"
     elif kind == "declared_mismatch" and actual_int is None:
-        vi = f"{whole_vi}: báo cáo ghi tổng {exp_vi}, nhưng chưa trường nào có số liệu này."
-        en = f"{whole_en}: the report declares {exp_en}, but no school has reported this figure."
-    elif kind == "declared_mismatch":
-        diff = (actual_int or 0) - (expected_int or 0)
-        vi = (
-            f"{whole_vi}: báo cáo ghi tổng {exp_vi}, nhưng cộng số liệu các trường được "
-            f"{act_vi} (chênh {_format_signed(diff, 'vi')})."
-        )
-        en = (
-            f"{whole_en}: the report declares {exp_en}, but the schools' figures add up to "
-            f"{act_en} (difference {_format_signed(diff, 'en')})."
-        )
+        template = "declared_unreported"
+    elif kind in _FINDING_TEXT:
+        template = kind
     else:  # pragma: no cover - guarded by the callers above
         raise ValueError(kind)
+    difference = (actual_int or 0) - (expected_int or 0)
+    messages: dict[Language, str] = {}
+    for language in ("vi", "en"):
+        in_split = split and split != "main"
+        messages[language] = _FINDING_TEXT[template][language].format(
+            whole=_labels([code], catalogue, language),
+            parts=_labels(children, catalogue, language),
+            expected=_shown(expected_int, language),
+            actual=_shown(actual_int, language),
+            split=_SPLIT_TEXT[language].format(split=split) if in_split else "",
+            difference=format_signed(difference, language),
+        )
     return {
         "scope": scope,
         "school": school,
@@ -732,8 +739,8 @@ def _finding(
         "expected": expected_int,
         "actual": actual_int,
         "children": list(children),
-        "message_vi": vi,
-        "message_en": en,
+        "message_vi": messages["vi"],
+        "message_en": messages["en"],
     }
 
 

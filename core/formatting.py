@@ -6,7 +6,13 @@ documents' counts, the document date line, half-up rounding of shown figures.
 
 Vietnamese: thousands separated by "." (12.378), decimal comma (12,5%), counts from
 one to nine written with a leading zero ("03 đề tài"). English: 12,378 and 12.5%,
-no leading zero.
+no leading zero. Every shown figure is rounded half up (2.5 -> 3, 0.125 -> 0.13),
+whatever its type; a change or a difference is signed ("+3", "−2": a true
+minus sign). Times are shown in the hub's time zone (core.timezone.local), whatever
+zone they were stored in.
+
+The pure modules (aggregation.transforms, rankings.scoring, rankings.build) format
+through here too; this module imports nothing from Django.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel import numbers as babel_numbers
+
+from core.timezone import local
 
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
@@ -47,17 +55,34 @@ def _grouped(amount: Decimal, language: str, decimals: int) -> str:
     )
 
 
-def format_count(n: int, language: str, leading_zero: bool = True) -> str:
+MINUS = "\u2212"
+
+
+def _whole(n: int | float | Decimal) -> int:
+    """`n` rounded half up to a whole number (2.5 -> 3, -2.5 -> -3)."""
+    return int(Decimal(str(n)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def format_count(n: int | float | Decimal, language: str, leading_zero: bool = True) -> str:
     """A whole count: vi "03", "12", "1.234", "12.378"; en "3", "12,378".
 
     The leading zero applies to Vietnamese counts from 1 to 9 only (zero stays "0").
+    A fractional value is rounded half up, like every shown figure.
     """
     _check_language(language)
-    value = int(n)
+    value = _whole(n)
     text = _grouped(Decimal(abs(value)), language, 0)
     if language == "vi" and leading_zero and 1 <= abs(value) <= 9:
         text = "0" + text
     return ("-" if value < 0 else "") + text
+
+
+def format_signed(n: int | float | Decimal, language: str) -> str:
+    """A change or a difference: "+3", "−2" (a true minus sign), "0"; vi "+1.234",
+    en "+1,234". No leading zero: the sign already stands in front."""
+    value = _whole(n)
+    sign = "+" if value > 0 else (MINUS if value < 0 else "")
+    return sign + format_count(abs(value), language, leading_zero=False)
 
 
 def format_number(value: int | float | Decimal, language: str, decimals: int = 2) -> str:
@@ -83,11 +108,14 @@ def format_date(value: date, language: str) -> str:
 
 
 def format_datetime(value: datetime, language: str) -> str:
-    """A timestamp in its own wall-clock time: vi "25/06/2024 14:30", en "2024-06-25 14:30"."""
+    """A moment as the hub's users read it, in the hub's time zone (core.timezone.local;
+    a naive value is UTC, as Django stores it): 01:47 UTC on 25 June 2024 is
+    vi "25/06/2024 08:47", en "2024-06-25 08:47"."""
     _check_language(language)
+    shown = local(value)
     if language == "vi":
-        return value.strftime("%d/%m/%Y %H:%M")
-    return value.strftime("%Y-%m-%d %H:%M")
+        return shown.strftime("%d/%m/%Y %H:%M")
+    return shown.strftime("%Y-%m-%d %H:%M")
 
 
 def format_month(month: int, year: int, language: str) -> str:

@@ -17,6 +17,9 @@ def current_language() -> Language:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
-def pick(vi: str, en: str | None) -> str:
-    """The label in the current language; Vietnamese when English is missing."""
-    return en if current_language() == "en" and en else vi
+def pick(vi: str, en: str | None, language: str | None = None) -> str:
+    """The label in the current language (or in `language`, "vi" or "en", for a
+    document that carries its own); Vietnamese when the English is missing.
+    A document built for a language is built inside `translation.override(language)`,
+    so gettext and this agree."""
+    return {"vi": vi, "en": en or vi}[language or current_language()]

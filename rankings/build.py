@@ -340,7 +340,7 @@ def explain_row(row: Mapping[str, Any], scheme: Scheme, language: str) -> list[s
     """`rankings.scoring.explain` for a stored row (its "summed from parts" notes
     are the hub's own and are left to the notes list)."""
     plain = {**row, "notes": [note for note in row.get("notes", []) if note["reason"] in REASONS]}
-    return explain(plain, scheme, "en" if language == "en" else "vi")
+    return explain(plain, scheme, "en" if language.startswith("en") else "vi")
 
 
 def cluster_comparison(
@@ -598,7 +598,7 @@ def _label(catalogue: Catalogue, code: str, language: str) -> str:
     spec = catalogue.by_code.get(code)
     if spec is None:
         return code
-    return spec.label_vi if language == "vi" else spec.label_en
+    return {"vi": spec.label_vi, "en": spec.label_en or spec.label_vi}[language]
 
 
 def _whole(value: float | None) -> int | float | None:

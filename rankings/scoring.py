@@ -66,6 +66,7 @@ from aggregation.transforms import (
     period_year,
     year_roster,
 )
+from core.formatting import format_number, format_percent
 
 __all__ = [
     "EXAMPLE_SCHEME_2024",
@@ -321,6 +322,30 @@ def score_schools(
     )
 
 
+# The wording of `explain`, per language. This module stays free of Django (it is
+# tested without a database), so its few sentences are templates here rather than
+# gettext messages; numbers go through core.formatting.
+_EXPLAIN_TEXT: dict[Language, dict[str, str]] = {
+    "vi": {
+        "unscored": "{label}: {reason} → 0 điểm × trọng số {weight} = 0 điểm.",
+        "scored": "{label}: giá trị {value} → {earned} điểm{cap} × trọng số {weight} "
+        "= {contribution} điểm.",
+        "cap": " (mức trần {cap})",
+        "point": "điểm",
+        "points": "điểm",
+    },
+    "en": {
+        "unscored": "{label}: {reason} → 0 points × weight {weight} = 0 points.",
+        "scored": "{label}: value {value} → {earned} {earned_unit}{cap} × weight {weight} "
+        "= {contribution} {contribution_unit}.",
+        "cap": " (capped at {cap})",
+        "point": "point",
+        "points": "points",
+    },
+}
+_LANGUAGE_INDEX: dict[Language, int] = {"vi": 0, "en": 1}
+
+
 def explain(
     row: Mapping[str, Any] | pd.Series, scheme: Scheme, language: Language = "vi"
 ) -> list[str]:
@@ -329,40 +354,42 @@ def explain(
     ``row`` is a row of `score_schools`' result. An unscored school gets one
     sentence saying it has no figures and is not ranked.
     """
+    text = _EXPLAIN_TEXT[language]
     if row["score"] is None:
-        vi, en = REASONS["no_data"]
-        return [(vi if language == "vi" else en).capitalize() + "."]
+        return [REASONS["no_data"][_LANGUAGE_INDEX[language]].capitalize() + "."]
+
+    def shown(value: float, digits: int = 2) -> str:
+        return format_number(value, language, decimals=digits)
+
+    def unit(amount: str) -> str:
+        return text["point"] if amount == "1" else text["points"]
+
     weights = scheme.weights()
     notes = {note["criterion"]: note["reason"] for note in row["notes"] if note["criterion"]}
     sentences = []
     for criterion in scheme.criteria:
         code = criterion.code
-        label = criterion.label_vi if language == "vi" else criterion.label_en
-        weight = _decimal(weights[code] * 100, language, digits=1) + "%"
-        earned = row["points"][code]
-        contribution = _decimal(row["contributions"][code], language)
+        label = (criterion.label_vi, criterion.label_en)[_LANGUAGE_INDEX[language]]
+        weight = format_percent(weights[code] * 100, language, decimals=1)
         if code in notes:
-            reason = REASONS[notes[code]][0 if language == "vi" else 1]
-            if language == "vi":
-                sentences.append(f"{label}: {reason} → 0 điểm × trọng số {weight} = 0 điểm.")
-            else:
-                sentences.append(f"{label}: {reason} → 0 points × weight {weight} = 0 points.")
+            reason = REASONS[notes[code]][_LANGUAGE_INDEX[language]]
+            sentences.append(text["unscored"].format(label=label, reason=reason, weight=weight))
             continue
-        value = _decimal(row["raw"][code], language, digits=4)
-        capped = criterion.cap is not None and earned >= criterion.cap
-        cap_vi = f" (mức trần {_decimal(criterion.cap, 'vi')})" if capped else ""
-        cap_en = f" (capped at {_decimal(criterion.cap, 'en')})" if capped else ""
-        if language == "vi":
-            sentences.append(
-                f"{label}: giá trị {value} → {_decimal(earned, 'vi')} điểm{cap_vi} "
-                f"× trọng số {weight} = {contribution} điểm."
+        earned_points, cap = row["points"][code], criterion.cap
+        capped = cap is not None and earned_points >= cap
+        earned, contribution = shown(earned_points), shown(row["contributions"][code])
+        sentences.append(
+            text["scored"].format(
+                label=label,
+                value=shown(row["raw"][code], digits=4),
+                earned=earned,
+                earned_unit=unit(earned),
+                cap=text["cap"].format(cap=shown(cap)) if cap is not None and capped else "",
+                weight=weight,
+                contribution=contribution,
+                contribution_unit=unit(contribution),
             )
-        else:
-            earned_en = _decimal(earned, "en")
-            sentences.append(
-                f"{label}: value {value} → {earned_en} {_points_en(earned_en)}{cap_en} "
-                f"× weight {weight} = {contribution} {_points_en(contribution)}."
-            )
+        )
     return sentences
 
 
@@ -568,19 +595,3 @@ def _int_or_none(value: Any) -> int | None:
 
 def _none_if_missing(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
-
-
-def _points_en(text: str) -> str:
-    return "point" if text == "1" else "points"
-
-
-def _decimal(value: float | None, language: Language, digits: int = 2) -> str:
-    """12,378.5 in English, 12.378,5 in Vietnamese; trailing zeros dropped."""
-    if value is None:
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.translate(str.maketrans(",.", ".,")) if language == "vi" else text

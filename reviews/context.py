@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from aggregation.models import DeclaredTotal, Publication
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
+from core.language import pick
 from reviews.models import ClusterNarrative, Section
 from reviews.reports import (
     CompletenessRow,
@@ -19,16 +23,16 @@ from reviews.reports import (
 )
 from tenants.models import Cluster, ClusterMembership, ClusterRole, School
 
-RECIPIENTS_VI = (
-    "Học viện Chính trị quốc gia Hồ Chí Minh (Vụ Các trường chính trị)",
-    "Các trường trong Cụm thi đua",
-    "Lưu: VT, Cụm thi đua",
-)
-RECIPIENTS_EN = (
-    "Ho Chi Minh National Academy of Politics (Department of Political Schools)",
-    "The schools of the cluster",
-    "Archive",
-)
+
+def recipients(language: str) -> tuple[str, ...]:
+    """The hub's reports' "Nơi nhận" list in `language` (the signature block keeps the
+    builders' defaults, "T/M CỤM THI ĐUA" / "CỤM TRƯỞNG")."""
+    with translation.override(language):
+        return (
+            _("Học viện Chính trị quốc gia Hồ Chí Minh (Vụ Các trường chính trị)"),
+            _("Các trường trong Cụm thi đua"),
+            _("Lưu: VT, Cụm thi đua"),
+        )
 
 
 def narrative_items(*, cluster: Cluster, period: Period) -> dict[str, list[dict[str, Any]]]:
@@ -76,7 +80,6 @@ def report_context(
         for slug in completeness.get(status, [])
     }
     items = narrative_items(cluster=cluster, period=period)
-    message_key = "message_en" if language == "en" else "message_vi"
 
     def name(slug: str | None) -> str | None:
         return schools[slug].name_vi if slug in schools else slug
@@ -131,12 +134,13 @@ def report_context(
             if slug in schools
         ),
         findings=tuple(
-            FindingRow(school=name(f.get("school")), message=f[message_key])
+            FindingRow(
+                school=name(f.get("school")),
+                message=pick(f["message_vi"], f.get("message_en"), language),
+            )
             for f in snapshot["findings"]
         ),
-        recipients=RECIPIENTS_EN if language == "en" else RECIPIENTS_VI,
-        signer_capacity="T/M CỤM THI ĐUA" if language != "en" else "FOR THE EMULATION CLUSTER",
-        signer_title="CỤM TRƯỞNG" if language != "en" else "LEAD SCHOOL",
+        recipients=recipients(language),
         signer_school=lead_school.name_vi if lead_school else "",
         fingerprint=snapshot["fingerprint"],
     )

@@ -1,7 +1,12 @@
 """Cluster review report builders (DOCX, XLSX, PDF, HTML preview).
 
-Pure Python: the caller reads the database and builds a `ReportContext`; every
-builder is deterministic given the context (no clock, no database).
+The caller reads the database and builds a `ReportContext`; every builder is
+deterministic given the context (no clock, no database). A context carries its
+language: each builder runs inside `translation.override(context.language)`
+(`in_report_language`), so the wording comes from the gettext catalogue (msgctxt
+"report" where a report words something differently from the pages) and the data's
+`_vi`/`_en` names are chosen with `core.language.pick`. Times are shown in the hub's
+time zone (`core.formatting.format_datetime`, `core.timezone.local`).
 """
 
 from .context import (

@@ -8,37 +8,50 @@ context always gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from django.utils import translation
+from django.utils.translation import gettext
 
 from catalogue.spec import Catalogue, IndicatorSpec
+from core.language import pick
 
-ACADEMY_VI = "Học viện Chính trị quốc gia Hồ Chí Minh"
-ACADEMY_EN = "Ho Chi Minh National Academy of Politics"
-MOVEMENT_VI = "Dân chủ - Kỷ cương - Sáng tạo - Nêu gương - Chất lượng - Hiệu quả"
-MOVEMENT_EN = "Democracy - Discipline - Creativity - Exemplarity - Quality - Effectiveness"
 DEFAULT_DOCUMENT_NUMBER = "01-BC/CTĐ"
 
 LANGUAGES = ("vi", "en")
+# The documents' language tags (DOCX styles and properties, PDF catalogue).
+LANGUAGE_TAGS = {"vi": "vi-VN", "en": "en-GB"}
 PERIOD_KINDS = ("quarter", "half", "year")
 _PERIOD_RE = re.compile(r"^(?P<year>\d{4})-(?:(?P<kind>[HQ])(?P<part>\d)|Y)$")
-
-# Cluster roles as the tenants package stores them.
-ROLE_LABELS: dict[str, tuple[str, str]] = {
-    "lead": ("Cụm trưởng", "lead"),
-    "standing_deputy": ("Cụm phó thường trực", "standing deputy"),
-    "deputy": ("Cụm phó", "deputy"),
-    "member": ("", ""),
-}
 
 
 class ReportContextError(ValueError):
     pass
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_report_language(
+    build: Callable[Concatenate[ReportContext, P], R],
+) -> Callable[Concatenate[ReportContext, P], R]:
+    """Run `build(context, ...)` with the report's language active, so its gettext
+    messages and `pick`s come out in the language the document is built for."""
+
+    @functools.wraps(build)
+    def wrapper(context: ReportContext, *args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(context.language):
+            return build(context, *args, **kwargs)
+
+    return wrapper
 
 
 def parse_period_code(code: str) -> tuple[int, str, int]:
@@ -152,7 +165,8 @@ class Narratives:
 class CompletenessRow:
     """Whether a school has sent its figures. `status` is the submission status code
     (draft, submitted, accepted, approved, returned, reopened, missing) or free text;
-    `submitted_at` is shown in its own wall-clock time, so pass local time."""
+    `submitted_at` is the moment as stored (aware, or naive UTC as Django stores it):
+    the documents show it in the hub's time zone."""
 
     school: str
     status: str
@@ -190,8 +204,9 @@ class ReportContext:
     # Derived from period_code when left empty; checked against it when given.
     period_kind: str = ""
     year: int = 0
-    academy_name: str = ACADEMY_VI
-    academy_name_en: str = ACADEMY_EN
+    # Empty: the Academy's and the movement's usual names (gettext).
+    academy_name: str = ""
+    academy_name_en: str = ""
     lead_school_name_en: str = ""
     document_number: str = DEFAULT_DOCUMENT_NUMBER
     subject: str = ""
@@ -206,8 +221,8 @@ class ReportContext:
     signer_title: str = ""
     signer_school: str = ""
     signer_name: str = ""
-    movement: str = MOVEMENT_VI
-    movement_en: str = MOVEMENT_EN
+    movement: str = ""
+    movement_en: str = ""
     fingerprint: str = ""
 
     def __post_init__(self) -> None:
@@ -231,11 +246,12 @@ class ReportContext:
         if not self.schools:
             raise ReportContextError("a cluster report needs at least one school")
 
-    # --- language helpers -------------------------------------------------------
+    # --- names in the report's language ---------------------------------------------
 
-    @property
-    def en(self) -> bool:
-        return self.language == "en"
+    def pick(self, vi: str, en: str | None) -> str:
+        """A `_vi`/`_en` pair of the report's data (names, catalogue labels) in the
+        report's language (core.language.pick)."""
+        return pick(vi, en, self.language)
 
     @property
     def period_part(self) -> int:
@@ -243,11 +259,21 @@ class ReportContext:
 
     @property
     def cluster_name(self) -> str:
-        return (self.cluster_name_en or self.cluster_name_vi) if self.en else self.cluster_name_vi
+        return self.pick(self.cluster_name_vi, self.cluster_name_en)
 
     @property
     def academy(self) -> str:
-        return (self.academy_name_en or self.academy_name) if self.en else self.academy_name
+        if self.academy_name:
+            return self.pick(self.academy_name, self.academy_name_en)
+        with translation.override(self.language):
+            return gettext("Học viện Chính trị quốc gia Hồ Chí Minh")
+
+    @property
+    def movement_name(self) -> str:
+        if self.movement:
+            return self.pick(self.movement, self.movement_en)
+        with translation.override(self.language):
+            return gettext("Dân chủ - Kỷ cương - Sáng tạo - Nêu gương - Chất lượng - Hiệu quả")
 
     @property
     def lead_school(self) -> str:
@@ -255,17 +281,15 @@ class ReportContext:
 
     def school_display_name(self, name: str) -> str:
         """A school's name in the report's language (its English name when known)."""
-        if not self.en:
-            return name
+        english = ""
         if name == self.lead_school_name and self.lead_school_name_en:
-            return self.lead_school_name_en
-        for school in self.schools:
-            if school.name == name and school.name_en:
-                return school.name_en
-        return name
+            english = self.lead_school_name_en
+        else:
+            english = next((school.name_en for school in self.schools if school.name == name), "")
+        return self.pick(name, english)
 
     def name_of(self, school: SchoolFigures) -> str:
-        return (school.name_en or school.name) if self.en else school.name
+        return self.pick(school.name, school.name_en)
 
     # --- figures ----------------------------------------------------------------
 

@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from catalogue.spec import IndicatorSpec
@@ -20,7 +22,7 @@ from core.formatting import (
     format_number,
 )
 
-from .context import ROLE_LABELS, ReportContext
+from .context import ReportContext, in_report_language
 from .prose import Paragraph, build_paragraphs, sorted_scoring, subject_line
 
 # Header block geometry shared by the DOCX and PDF builders (cm, pt).
@@ -39,17 +41,41 @@ ANNEX_COLUMNS_PER_TABLE = 8
 MISSING = "–"
 ISSUER_SEPARATOR = "*"
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "draft": ("Đang nhập", "Draft"),
-    "submitted": ("Đã nộp", "Submitted"),
-    "accepted": ("Đã tiếp nhận", "Accepted"),
-    "approved": ("Đã duyệt", "Approved"),
-    "returned": ("Trả lại để sửa", "Returned for correction"),
-    "reopened": ("Mở lại để sửa", "Reopened"),
-    "missing": ("Chưa nộp", "Not submitted"),
-    "not_started": ("Chưa nộp", "Not submitted"),
-    "none": ("Chưa nộp", "Not submitted"),
-}
+
+# The gettext context (msgctxt) of the words whose English in a report differs from
+# the pages' ("Nội dung" is a finding here, a narrative on the pages).
+REPORT_CONTEXT = "report"
+
+
+def in_document(message: str) -> str:
+    """`message` as a report says it: gettext in the "report" context."""
+    return pgettext(REPORT_CONTEXT, message)
+
+
+def status_labels() -> dict[str, str]:
+    """Submission status code -> its label, in the active language."""
+    not_submitted = _("Chưa nộp")
+    return {
+        "draft": _("Đang nhập"),
+        "submitted": _("Đã nộp"),
+        "accepted": _("Đã tiếp nhận"),
+        "approved": _("Đã duyệt"),
+        "returned": in_document("Trả lại để sửa"),
+        "reopened": _("Mở lại để sửa"),
+        "missing": not_submitted,
+        "not_started": not_submitted,
+        "none": not_submitted,
+    }
+
+
+def role_labels() -> dict[str, str]:
+    """Cluster roles as the tenants package stores them -> the annex's label."""
+    return {
+        "lead": in_document("Cụm trưởng"),
+        "standing_deputy": in_document("Cụm phó thường trực"),
+        "deputy": in_document("Cụm phó"),
+        "member": "",
+    }
 
 
 @dataclass(frozen=True)
@@ -165,23 +191,18 @@ def balanced_lines(text: str, width_pt: float, size: float, bold: bool = False) 
     return (text,)
 
 
-def role_label(role: str, language: str) -> str:
+def role_label(role: str) -> str:
+    """A school's cluster role in the active language ("" for a plain member)."""
     key = role.strip().lower().replace(" ", "_").replace("-", "_")
-    vi, en = ROLE_LABELS.get(key, ("", ""))
-    return en if language == "en" else vi
+    return role_labels().get(key, "")
 
 
+@in_report_language
 def default_recipients(ctx: ReportContext) -> tuple[str, ...]:
-    if ctx.en:
-        return (
-            f"{ctx.academy} (Department of Political Schools)",
-            "Member schools of the cluster",
-            "Filed: clerical office",
-        )
     return (
-        f"{ctx.academy} (Vụ Các trường chính trị)",
-        "Các trường trong Cụm thi đua",
-        "Lưu: VT",
+        _("%(academy)s (Vụ Các trường chính trị)") % {"academy": ctx.academy},
+        _("Các trường trong Cụm thi đua"),
+        _("Lưu: VT"),
     )
 
 
@@ -192,10 +213,8 @@ def _recipient_lines(ctx: ReportContext) -> tuple[str, ...]:
 
 
 def _signer_lines(ctx: ReportContext) -> tuple[str, ...]:
-    capacity = ctx.signer_capacity or (
-        "ON BEHALF OF THE EMULATION CLUSTER" if ctx.en else "T/M CỤM THI ĐUA"
-    )
-    title = ctx.signer_title or ("CLUSTER LEAD" if ctx.en else "CỤM TRƯỞNG")
+    capacity = ctx.signer_capacity or _("T/M CỤM THI ĐUA")
+    title = ctx.signer_title or in_document("CỤM TRƯỞNG")
     school = ctx.school_display_name(ctx.signer_school or ctx.lead_school_name)
     return (capacity.upper(), title.upper(), school)
 
@@ -205,15 +224,19 @@ def _count_cell(value: int | None, language: str) -> str:
 
 
 def _school_cell(ctx: ReportContext, name: str, role: str) -> str:
-    label = role_label(role, ctx.language)
+    label = role_label(role)
     return f"{name} ({label})" if label else name
 
 
+def _numbered_header(*columns: str) -> tuple[str, ...]:
+    return (in_document("TT"), in_document("Trường"), *columns)
+
+
+@in_report_language
 def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
     """Per school × indicator, one table per catalogue section (split into parts of
     `ANNEX_COLUMNS_PER_TABLE` columns), each with a totals row. Indicators that no
     school reported are left out (the XLSX keeps them all)."""
-    en = ctx.en
     tables = []
     section_number = 0
     for section in sorted(ctx.catalogue.sections, key=lambda s: s.order):
@@ -229,20 +252,19 @@ def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
         if not specs:
             continue
         section_number += 1
-        label = section.label_en if en else section.label_vi
+        label = ctx.pick(section.label_vi, section.label_en)
         chunks = [
             specs[i : i + ANNEX_COLUMNS_PER_TABLE]
             for i in range(0, len(specs), ANNEX_COLUMNS_PER_TABLE)
         ]
         for part, chunk in enumerate(chunks):
-            caption = f"{'Table' if en else 'Bảng'} 1.{section_number}. {label}"
+            caption = _("Bảng 1.%(number)s. %(section)s") % {
+                "number": section_number,
+                "section": label,
+            }
             if part:
-                caption += " (continued)" if en else " (tiếp theo)"
-            header = (
-                "No." if en else "TT",
-                "School" if en else "Trường",
-                *((spec.label_en if en else spec.label_vi) for spec in chunk),
-            )
+                caption += _(" (tiếp theo)")
+            header = _numbered_header(*(ctx.pick(spec.label_vi, spec.label_en) for spec in chunk))
             rows = [
                 (
                     str(index),
@@ -254,7 +276,7 @@ def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
             rows.append(
                 (
                     "",
-                    "Total" if en else "Tổng cộng",
+                    _("Tổng cộng"),
                     *(_count_cell(ctx.total(spec.code), ctx.language) for spec in chunk),
                 )
             )
@@ -272,32 +294,29 @@ def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
     return tables
 
 
-def status_label(status: str, language: str) -> str:
-    vi, en = STATUS_LABELS.get(status.strip().lower(), (status, status))
-    return en if language == "en" else vi
+def status_label(status: str) -> str:
+    """A submission status in the active language (free text is shown as given)."""
+    return status_labels().get(status.strip().lower(), status)
 
 
+@in_report_language
 def completeness_table(ctx: ReportContext) -> AnnexTable | None:
     if not ctx.completeness:
         return None
-    en = ctx.en
     rows = tuple(
         (
             str(index),
             ctx.school_display_name(row.school),
-            status_label(row.status, ctx.language),
+            status_label(row.status),
+            # format_datetime shows the stored moment in the hub's time zone.
             format_datetime(row.submitted_at, ctx.language) if row.submitted_at else MISSING,
-            ("Yes" if en else "Có") if row.late else "",
+            in_document("Có") if row.late else "",
         )
         for index, row in enumerate(ctx.completeness, start=1)
     )
     return AnnexTable(
-        caption="Table 2. Submission of figures by the schools"
-        if en
-        else "Bảng 2. Tình hình nộp số liệu của các trường",
-        header=("No.", "School", "Status", "Submitted at", "Late")
-        if en
-        else ("TT", "Trường", "Tình trạng", "Thời điểm nộp", "Nộp muộn"),
+        caption=_("Bảng 2. Tình hình nộp số liệu của các trường"),
+        header=_numbered_header(_("Tình trạng"), _("Thời điểm nộp"), _("Nộp muộn")),
         rows=rows,
         has_total_row=False,
         numeric=(False, False, False, False, False),
@@ -306,11 +325,11 @@ def completeness_table(ctx: ReportContext) -> AnnexTable | None:
     )
 
 
+@in_report_language
 def findings_table(ctx: ReportContext) -> AnnexTable | None:
     if not ctx.findings:
         return None
-    en = ctx.en
-    cluster = "Whole cluster" if en else "Toàn Cụm"
+    cluster = _("Toàn Cụm")
     rows = tuple(
         (
             str(index),
@@ -320,10 +339,8 @@ def findings_table(ctx: ReportContext) -> AnnexTable | None:
         for index, row in enumerate(ctx.findings, start=1)
     )
     return AnnexTable(
-        caption="Table 3. Figures to check (consistency findings)"
-        if en
-        else "Bảng 3. Những điểm cần rà soát, đối chiếu số liệu",
-        header=("No.", "School", "Finding") if en else ("TT", "Trường", "Nội dung"),
+        caption=_("Bảng 3. Những điểm cần rà soát, đối chiếu số liệu"),
+        header=_numbered_header(in_document("Nội dung")),
         rows=rows,
         has_total_row=False,
         numeric=(False, False, False),
@@ -333,10 +350,10 @@ def findings_table(ctx: ReportContext) -> AnnexTable | None:
     )
 
 
+@in_report_language
 def scoring_table(ctx: ReportContext) -> AnnexTable | None:
     if not ctx.scoring:
         return None
-    en = ctx.en
     rows = tuple(
         (
             str(row.rank) if row.rank is not None else MISSING,
@@ -346,8 +363,8 @@ def scoring_table(ctx: ReportContext) -> AnnexTable | None:
         for row in sorted_scoring(ctx)
     )
     return AnnexTable(
-        caption="Table 4. Scoring and ranking" if en else "Bảng 4. Kết quả chấm điểm, xếp hạng",
-        header=("Rank", "School", "Score") if en else ("Xếp hạng", "Trường", "Điểm"),
+        caption=_("Bảng 4. Kết quả chấm điểm, xếp hạng"),
+        header=(in_document("Xếp hạng"), in_document("Trường"), in_document("Điểm")),
         rows=rows,
         has_total_row=False,
         numeric=(True, False, True),
@@ -356,8 +373,8 @@ def scoring_table(ctx: ReportContext) -> AnnexTable | None:
     )
 
 
+@in_report_language
 def compose(ctx: ReportContext) -> ReportDocument:
-    en = ctx.en
     tables = figures_tables(ctx)
     for table in (completeness_table(ctx), findings_table(ctx), scoring_table(ctx)):
         if table is not None:
@@ -367,17 +384,13 @@ def compose(ctx: ReportContext) -> ReportDocument:
     # Cell padding (about 0.4 cm) and a margin for metric differences.
     header_width = (HEADER_LEFT_CM - 0.4) * _CM * 0.95
     right_width = (HEADER_WIDTH_CM - HEADER_LEFT_CM - 0.4) * _CM * 0.95
-    party_line = "COMMUNIST PARTY OF VIETNAM" if en else "ĐẢNG CỘNG SẢN VIỆT NAM"
+    party_line = _("ĐẢNG CỘNG SẢN VIỆT NAM")
     subject = subject_line(ctx)
     notes = []
     if not ctx.findings:
-        notes.append(
-            "No consistency findings for this period."
-            if en
-            else "Không có điểm bất thường về số liệu trong kỳ."
-        )
+        notes.append(_("Không có điểm bất thường về số liệu trong kỳ."))
     if ctx.fingerprint:
-        notes.append(f"{'Data fingerprint' if en else 'Mã dữ liệu'}: {ctx.fingerprint}")
+        notes.append(_("Mã dữ liệu: %(fingerprint)s") % {"fingerprint": ctx.fingerprint})
     return ReportDocument(
         language=ctx.language,
         parent_body=parent_body,
@@ -385,26 +398,25 @@ def compose(ctx: ReportContext) -> ReportDocument:
         parent_body_lines=balanced_lines(parent_body, header_width, HEADER_BLOCK_PT),
         issuer_lines=balanced_lines(issuer, header_width, HEADER_BLOCK_PT, bold=True),
         separator=ISSUER_SEPARATOR,
-        number_line=f"No. {number}" if en else f"Số {number}",
+        number_line=_("Số %(number)s") % {"number": number},
         party_line=party_line,
         party_pt=PARTY_PT if text_width_pt(party_line, PARTY_PT, bold=True) <= right_width else 14,
         date_line=format_date_line(ctx.lead_school_province, ctx.issue_date, ctx.language),
-        title="REPORT" if en else "BÁO CÁO",
+        title=_("BÁO CÁO"),
         subject=subject,
         subject_lines=balanced_lines(subject, TEXT_WIDTH_CM * _CM * 0.95, SUBJECT_PT, bold=True),
         paragraphs=tuple(build_paragraphs(ctx)),
-        recipients_label="Recipients:" if en else "Nơi nhận:",
+        recipients_label=_("Nơi nhận:"),
         recipients=_recipient_lines(ctx),
         signer_lines=_signer_lines(ctx),
         signer_name=ctx.signer_name,
-        annex_title="ANNEX" if en else "PHỤ LỤC",
-        annex_subtitle=(
-            f"(Attached to Report No. {number} of {format_date(ctx.issue_date, 'en')} "
-            f"of the {ctx.cluster_name})"
-            if en
-            else f"(Kèm theo Báo cáo số {number} ngày {format_date(ctx.issue_date, 'vi')} "
-            f"của {ctx.cluster_name})"
-        ),
+        annex_title=_("PHỤ LỤC"),
+        annex_subtitle=_("(Kèm theo Báo cáo số %(number)s ngày %(date)s của %(cluster)s)")
+        % {
+            "number": number,
+            "date": format_date(ctx.issue_date, ctx.language),
+            "cluster": ctx.cluster_name,
+        },
         tables=tuple(tables),
         annex_notes=tuple(notes),
         fingerprint=ctx.fingerprint,

@@ -27,8 +27,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
-from ._archive import normalise_zip
-from .context import ReportContext
+from .context import LANGUAGE_TAGS, ReportContext, in_report_language
 from .document import (
     ANNEX_WIDTH_CM,
     HEADER_BLOCK_PT,
@@ -41,6 +40,7 @@ from .document import (
     clean_text,
     compose,
 )
+from .reproducible_zip import normalise_zip
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -50,17 +50,12 @@ MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Cm(2), Cm(2), Cm(3), Cm(1
 ANNEX_MARGIN = Cm(2)
 KEEP_TOGETHER_ROWS = 20
 CELL_STYLE = "Annex Table Cell"
-LANG_TAGS = {"vi": "vi-VN", "en": "en-GB"}
 
-# Child order of w:tblPr, w:tcPr and w:trPr in the OOXML schema.
+# Child order of w:tblPr and w:trPr in the OOXML schema.
 TBL_PR_ORDER = (
     "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
     "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
     "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
-)  # fmt: skip
-TC_PR_ORDER = (
-    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-    "textDirection", "tcFitText", "vAlign", "hideMark",
 )  # fmt: skip
 TR_PR_ORDER = (
     "cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit",
@@ -166,14 +161,6 @@ def _fixed_widths(table, widths_cm: list[float]) -> None:
             _Cell(tc, table).width = Cm(width)
 
 
-def _shade(cell, fill: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    _insert_ordered(cell._tc.get_or_add_tcPr(), shading, TC_PR_ORDER)
-
-
 def _row_flag(row, tag: str) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     element = OxmlElement(f"w:{tag}")
@@ -211,8 +198,8 @@ def _styles(document, language: str) -> None:
     normal.font.size = Pt(BODY_PT)
     _set_fonts(normal.element)
     lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), LANG_TAGS[language])
-    lang.set(qn("w:eastAsia"), LANG_TAGS[language])
+    lang.set(qn("w:val"), LANGUAGE_TAGS[language])
+    lang.set(qn("w:eastAsia"), LANGUAGE_TAGS[language])
     normal.element.get_or_add_rPr().append(lang)
     normal.paragraph_format.space_after = Pt(0)
     cell = document.styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
@@ -442,13 +429,14 @@ def _properties(document, ctx: ReportContext, model: ReportDocument) -> None:
     props.modified = stamp
     props.last_printed = stamp
     props.revision = 1
-    props.language = LANG_TAGS[ctx.language]
+    props.language = LANGUAGE_TAGS[ctx.language]
     props.identifier = ctx.fingerprint
     props.keywords = ctx.period_code
     props.category = "BC"
     props.comments = ""
 
 
+@in_report_language
 def build_docx(context: ReportContext) -> bytes:
     model = compose(context)
     document = Document()

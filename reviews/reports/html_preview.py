@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .context import ReportContext
+from .context import ReportContext, in_report_language
 from .document import AnnexTable, ReportDocument, clean_text, compose
 
 PREVIEW_CSS = """
@@ -134,6 +134,7 @@ def _annex(model: ReportDocument) -> str:
     )
 
 
+@in_report_language
 def render_html(context: ReportContext, *, with_style: bool = False) -> str:
     model = compose(context)
     style = f"<style>{PREVIEW_CSS}</style>" if with_style else ""

@@ -33,7 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .context import ReportContext
+from .context import LANGUAGE_TAGS, ReportContext, in_report_language
 from .document import (
     HEADER_BLOCK_PT,
     HEADER_LEFT_CM,
@@ -227,6 +227,7 @@ def _page_number(canvas, doc) -> None:
     canvas.restoreState()
 
 
+@in_report_language
 def build_pdf(context: ReportContext) -> bytes:
     register_fonts()
     model = compose(context)
@@ -253,7 +254,7 @@ def build_pdf(context: ReportContext) -> bytes:
         subject=model.subject,
         creator="Cụm Hub",
         keywords=[context.period_code] + ([context.fingerprint] if context.fingerprint else []),
-        lang="vi-VN" if context.language == "vi" else "en-GB",
+        lang=LANGUAGE_TAGS[context.language],
         invariant=1,
     )
     story: list = [_header_block(model, st)]

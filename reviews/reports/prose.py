@@ -34,14 +34,15 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from catalogue.spec import UNITS, IndicatorSpec
 from core.formatting import format_count, format_month, format_number, ordinal_en
 
-from .context import NarrativeItem, ReportContext, SchoolFigures
+from .context import NarrativeItem, ReportContext, SchoolFigures, in_report_language
 
 PARAGRAPH_KINDS = ("heading1", "heading2", "body", "item", "bullet")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-ORDINAL_WORDS_EN = ("first", "second", "third", "fourth")
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,13 @@ def singular_en(phrase: str) -> str:
     return phrase
 
 
-def counted_en(n: int, plural_phrase: str, singular_phrase: str = "") -> str:
-    phrase = (singular_phrase or singular_en(plural_phrase)) if n == 1 else plural_phrase
-    return f"{format_count(n, 'en')} {phrase}"
+def counted(n: int, noun: str, language: str, singular: str = "") -> str:
+    """ "03 đề tài" / "3 projects" / "1 project": the count as the language writes it
+    and the noun, made singular for a count of one (`singular` when given). The noun
+    is already in the report's language; Vietnamese nouns do not inflect (and never
+    end in a plural-looking "s"), so the singular rule leaves them as they are."""
+    phrase = (singular or singular_en(noun)) if n == 1 else noun
+    return f"{format_count(n, language)} {phrase}"
 
 
 # --- periods -------------------------------------------------------------------------
@@ -126,56 +131,69 @@ def _next_period(kind: str, part: int, year: int) -> tuple[str, int, int]:
     return (kind, part + 1, year) if part < last else (kind, 1, year + 1)
 
 
-def _period_vi(kind: str, part: int, year: int, with_year: bool = True) -> str:
-    suffix = f" {year}" if with_year else ""
+def _period(kind: str, part: int, year: int) -> str:
+    """vi "6 tháng đầu năm 2024", "quý II năm 2024", "năm 2024"; en "the first half of
+    2024", "the second quarter of 2024", "2024"."""
     if kind == "year":
-        return f"năm{suffix}"
+        text = _("năm %(year)s")
+    elif kind == "half":
+        text = (_("6 tháng đầu năm %(year)s"), _("6 tháng cuối năm %(year)s"))[part - 1]
+    else:
+        text = (
+            _("quý I năm %(year)s"),
+            _("quý II năm %(year)s"),
+            _("quý III năm %(year)s"),
+            _("quý IV năm %(year)s"),
+        )[part - 1]
+    return text % {"year": year}
+
+
+def _period_without_year(kind: str, part: int, year: int) -> str:
+    """The period when the year is said right after it ("sơ kết ... 6 tháng đầu năm,
+    phương hướng ... 6 tháng cuối năm 2024")."""
     if kind == "half":
-        return f"6 tháng {'đầu' if part == 1 else 'cuối'} năm{suffix}"
-    return f"quý {ROMAN[part - 1]} năm{suffix}"
+        return (_("6 tháng đầu năm"), _("6 tháng cuối năm"))[part - 1]
+    if kind == "quarter":
+        return (_("quý I"), _("quý II"), _("quý III"), _("quý IV"))[part - 1]
+    return _period(kind, part, year)
 
 
-def _period_en(kind: str, part: int, year: int) -> str:
-    if kind == "year":
-        return str(year)
-    if kind == "half":
-        return f"the {ORDINAL_WORDS_EN[part - 1]} half of {year}"
-    return f"the {ORDINAL_WORDS_EN[part - 1]} quarter of {year}"
-
-
+@in_report_language
 def period_phrase(ctx: ReportContext) -> str:
     """vi "6 tháng đầu năm 2024" / "năm 2024"; en "the first half of 2024" / "2024"."""
-    if ctx.en:
-        return _period_en(ctx.period_kind, ctx.period_part, ctx.year)
-    return _period_vi(ctx.period_kind, ctx.period_part, ctx.year)
+    return _period(ctx.period_kind, ctx.period_part, ctx.year)
 
 
+@in_report_language
 def next_period_phrase(ctx: ReportContext) -> str:
-    kind, part, year = _next_period(ctx.period_kind, ctx.period_part, ctx.year)
-    return _period_en(kind, part, year) if ctx.en else _period_vi(kind, part, year)
+    return _period(*_next_period(ctx.period_kind, ctx.period_part, ctx.year))
 
 
-def _in_period(ctx: ReportContext, phrase: str) -> str:
+def _in_period(phrase: str) -> str:
     """ "Trong 6 tháng đầu năm 2024" / "In the first half of 2024" / "In 2024"."""
-    return f"In {phrase}" if ctx.en else f"Trong {phrase}"
+    return _("Trong %(period)s") % {"period": phrase}
 
 
+@in_report_language
 def review_name(ctx: ReportContext) -> str:
     """What the report is, in lower case: "sơ kết phong trào thi đua 6 tháng đầu năm,
     phương hướng nhiệm vụ 6 tháng cuối năm 2024"."""
     kind, part, year = ctx.period_kind, ctx.period_part, ctx.year
     next_kind, next_part, next_year = _next_period(kind, part, year)
-    if ctx.en:
-        what = "review" if kind == "year" else "interim review"
-        return (
-            f"{what} of the emulation movement in {_period_en(kind, part, year)} "
-            f"and tasks for {_period_en(next_kind, next_part, next_year)}"
-        )
-    verb = "tổng kết" if kind == "year" else "sơ kết"
+    following = _period(next_kind, next_part, next_year)
+    current = _period(kind, part, year)
+    # Within one year the Vietnamese says the year once, after the next period; the
+    # English names both periods in full (`current_full`).
     same_year = next_year == year and kind != "year"
-    current = _period_vi(kind, part, year, with_year=not same_year)
-    following = _period_vi(next_kind, next_part, next_year)
-    return f"{verb} phong trào thi đua {current}, phương hướng nhiệm vụ {following}"
+    if kind == "year":
+        text = _("tổng kết phong trào thi đua %(current)s, phương hướng nhiệm vụ %(following)s")
+    else:
+        text = _("sơ kết phong trào thi đua %(current)s, phương hướng nhiệm vụ %(following)s")
+    return text % {
+        "current": _period_without_year(kind, part, year) if same_year else current,
+        "current_full": current,
+        "following": following,
+    }
 
 
 def _capitalise(text: str) -> str:
@@ -206,25 +224,22 @@ def _phrase_vi(spec: IndicatorSpec) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _phrase_en(spec: IndicatorSpec, n: int) -> str:
-    plural = spec.phrase_en or (spec.label_en[:1].lower() + spec.label_en[1:])
-    if n == 1:
-        return getattr(spec, "phrase_en_one", "") or singular_en(plural)
-    return plural
+def _phrase_en(spec: IndicatorSpec) -> str:
+    return spec.phrase_en or (spec.label_en[:1].lower() + spec.label_en[1:])
 
 
 def count_phrase(ctx: ReportContext, spec: IndicatorSpec, n: int) -> str:
     """ "03 đề tài cấp tỉnh" / "3 provincial-level research projects"."""
-    if ctx.en:
-        return f"{format_count(n, 'en')} {_phrase_en(spec, n)}"
-    return f"{format_count(n, 'vi')} {_phrase_vi(spec)}"
+    return counted(
+        n,
+        ctx.pick(_phrase_vi(spec), _phrase_en(spec)),
+        ctx.language,
+        singular=ctx.pick("", getattr(spec, "phrase_en_one", "")),
+    )
 
 
 def _unit_count(ctx: ReportContext, unit: str, n: int) -> str:
-    word_vi, word_en = UNITS[unit]
-    if ctx.en:
-        return counted_en(n, word_en)
-    return f"{format_count(n, 'vi')} {word_vi}"
+    return counted(n, ctx.pick(*UNITS[unit]), ctx.language)
 
 
 def _positive(value: int | None) -> bool:
@@ -308,7 +323,7 @@ def _listed_items(
             assert n is not None
             head = count_phrase(ctx, spec, n)
         else:
-            head = _phrase_en(spec, 2) if ctx.en else _phrase_vi(spec)
+            head = ctx.pick(_phrase_vi(spec), _phrase_en(spec))
         items.append(f"{head} ({', '.join(phrases)})")
     return items
 
@@ -349,14 +364,16 @@ def school_items(ctx: ReportContext, school: SchoolFigures) -> list[str]:
     return items
 
 
+@in_report_language
 def school_line(ctx: ReportContext, number: int, school: SchoolFigures, last: bool) -> str:
     items = school_items(ctx, school)
     if not items:
-        items = ["no figures reported" if ctx.en else "chưa có số liệu"]
+        items = [_("chưa có số liệu")]
     end = "." if last else ";"
     return f"({number}) {ctx.name_of(school)}: {'; '.join(items)}{end}"
 
 
+@in_report_language
 def totals_sentence(ctx: ReportContext) -> str | None:
     """ "Trong 6 tháng đầu năm 2024, các trường đã tổ chức đào tạo, bồi dưỡng tổng số
     238 lớp với 12.378 học viên." (None when the catalogue has no classes total.)"""
@@ -365,52 +382,33 @@ def totals_sentence(ctx: ReportContext) -> str | None:
         return None
     classes = ctx.total(spec.code)
     learners = ctx.total(spec.learners_code) if spec.learners_code else None
-    if not _positive(classes) and not _positive(learners):
-        return None
     parts = []
-    if ctx.en:
-        if _positive(classes):
-            assert classes is not None
-            parts.append(counted_en(classes, "classes"))
-        if _positive(learners):
-            assert learners is not None
-            parts.append(counted_en(learners, "learners"))
-        amount = " with ".join(parts)
-        return f"{_in_period(ctx, period_phrase(ctx))}, the schools ran a total of {amount}."
-    if _positive(classes):
-        assert classes is not None
-        parts.append(f"{format_count(classes, 'vi')} lớp")
-    if _positive(learners):
-        assert learners is not None
-        parts.append(f"{format_count(learners, 'vi')} học viên")
-    amount = " với ".join(parts)
-    return (
-        f"{_in_period(ctx, period_phrase(ctx))}, các trường đã tổ chức đào tạo, "
-        f"bồi dưỡng tổng số {amount}."
-    )
+    if classes is not None and classes > 0:
+        parts.append(_unit_count(ctx, "class", classes))
+    if learners is not None and learners > 0:
+        parts.append(_unit_count(ctx, "learner", learners))
+    if not parts:
+        return None
+    return _("%(in_period)s, các trường đã tổ chức đào tạo, bồi dưỡng tổng số %(amount)s.") % {
+        "in_period": _in_period(period_phrase(ctx)),
+        "amount": _(" với ").join(parts),
+    }
 
 
+@in_report_language
 def cluster_paragraph(ctx: ReportContext) -> str | None:
     """Staff development and contest totals of the whole cluster, those present only."""
+    leads = {
+        "staff": _(
+            "Công tác xây dựng đội ngũ được các trường quan tâm thực hiện; tổng hợp toàn Cụm"
+        ),
+        "contest": _("Các trường tích cực tham gia các cuộc thi; tổng hợp toàn Cụm"),
+    }
     sentences = []
     for group in CLUSTER_GROUPS:
         items = _listed_items(ctx, _group_indicators(ctx, (group,)), ctx.total)
-        if not items:
-            continue
-        listed = "; ".join(items)
-        if ctx.en:
-            lead = {
-                "staff": "The schools paid close attention to staff development; "
-                "across the cluster",
-                "contest": "The schools took an active part in the contests; across the cluster",
-            }[group]
-        else:
-            lead = {
-                "staff": "Công tác xây dựng đội ngũ được các trường quan tâm thực hiện; "
-                "tổng hợp toàn Cụm",
-                "contest": "Các trường tích cực tham gia các cuộc thi; tổng hợp toàn Cụm",
-            }[group]
-        sentences.append(f"{lead}: {listed}.")
+        if items:
+            sentences.append(f"{leads[group]}: {'; '.join(items)}.")
     return " ".join(sentences) or None
 
 
@@ -418,8 +416,7 @@ def cluster_paragraph(ctx: ReportContext) -> str | None:
 
 
 def _item_text(ctx: ReportContext, item: NarrativeItem) -> str:
-    text = (item.text_en or item.text) if ctx.en else (item.text or item.text_en)
-    text = _strip_end(text)
+    text = _strip_end(ctx.pick(item.text or item.text_en, item.text_en))
     if item.school:
         text += f" ({ctx.school_display_name(item.school)})"
     return text
@@ -432,6 +429,7 @@ def _bullets(texts: list[str]) -> list[Paragraph]:
     ]
 
 
+@in_report_language
 def task_text(ctx: ReportContext, number: int, item: NarrativeItem) -> str:
     """ "(1) Tổ chức ... (dự kiến tháng 9/2024, do Trường ... chủ trì)."."""
     text = _item_text(ctx, item)
@@ -439,10 +437,10 @@ def task_text(ctx: ReportContext, number: int, item: NarrativeItem) -> str:
     if item.month:
         default_year = ctx.year + 1 if ctx.period_kind == "year" else ctx.year
         when = format_month(item.month, item.year or default_year, ctx.language)
-        notes.append(f"planned for {when}" if ctx.en else f"dự kiến {when}")
+        notes.append(_("dự kiến %(month)s") % {"month": when})
     if item.owner:
         owner = ctx.school_display_name(item.owner)
-        notes.append(f"led by {owner}" if ctx.en else f"do {owner} chủ trì")
+        notes.append(_("do %(school)s chủ trì") % {"school": owner})
     if notes:
         text += f" ({', '.join(notes)})"
     return f"({number}) {text}."
@@ -453,87 +451,71 @@ def _score_text(ctx: ReportContext, school: str, rank: int | None, score: object
     parts = []
     if score is not None:
         amount = format_number(score, ctx.language)  # type: ignore[arg-type]
-        parts.append(f"{amount} points" if ctx.en else f"{amount} điểm")
+        parts.append(_("%(score)s điểm") % {"score": amount})
     if rank is not None:
-        parts.append(f"ranked {ordinal_en(rank)}" if ctx.en else f"xếp thứ {rank}")
+        # The English says "ranked 1st" (`ordinal`), the Vietnamese "xếp thứ 1".
+        parts.append(_("xếp thứ %(rank)s") % {"rank": rank, "ordinal": ordinal_en(rank)})
     return f"{name}: {', '.join(parts)}" if parts else name
 
 
 def sorted_scoring(ctx: ReportContext) -> list:
     indexed = list(enumerate(ctx.scoring))
     indexed.sort(key=lambda pair: (pair[1].rank is None, pair[1].rank or 0, pair[0]))
-    return [row for _, row in indexed]
+    return [row for _position, row in indexed]
 
 
 # --- the whole body ----------------------------------------------------------------------
 
 
 def _opening(ctx: ReportContext) -> str:
-    count = len(ctx.schools)
-    if ctx.en:
-        standard = (
-            ", pressing ahead with the criteria of the standard political school under "
-            "Regulation 11-QĐ/TW of 19 May 2021 of the Secretariat of the Party Central Committee"
-            if ctx.year >= 2021
-            else ""
-        )
-        schools = "school" if count == 1 else "schools"
-        return (
-            f"Carrying out the emulation movement “{ctx.movement_en}” launched by the "
-            f"President of the {ctx.academy}, in {period_phrase(ctx)} the "
-            f"{format_count(count, 'en')} {schools} of the {ctx.cluster_name} worked "
-            f"actively to carry out their political tasks{standard}. The cluster reports on "
-            f"the {review_name(ctx)} as follows:"
-        )
     standard = (
-        ", đẩy mạnh hoàn thiện các tiêu chí trường chính trị chuẩn theo Quy định số "
-        "11-QĐ/TW ngày 19/5/2021 của Ban Bí thư Trung ương Đảng"
+        _(
+            ", đẩy mạnh hoàn thiện các tiêu chí trường chính trị chuẩn theo Quy định số "
+            "11-QĐ/TW ngày 19/5/2021 của Ban Bí thư Trung ương Đảng"
+        )
         if ctx.year >= 2021
         else ""
     )
-    return (
-        f"Thực hiện phong trào thi đua “{ctx.movement}” do Giám đốc {ctx.academy} phát "
-        f"động, trong {period_phrase(ctx)}, {format_count(count, 'vi')} trường thuộc "
-        f"{ctx.cluster_name} đã tích cực thi đua thực hiện nhiệm vụ chính trị được "
-        f"giao{standard}. Cụm thi đua báo cáo {review_name(ctx)} như sau:"
-    )
+    return _(
+        "Thực hiện phong trào thi đua “%(movement)s” do Giám đốc %(academy)s phát động, "
+        "trong %(period)s, %(schools)s thuộc %(cluster)s đã tích cực thi đua thực hiện "
+        "nhiệm vụ chính trị được giao%(standard)s. Cụm thi đua báo cáo %(review)s như sau:"
+    ) % {
+        "movement": ctx.movement_name,
+        "academy": ctx.academy,
+        "period": period_phrase(ctx),
+        "schools": counted(len(ctx.schools), _("trường"), ctx.language),
+        "cluster": ctx.cluster_name,
+        "standard": standard,
+        "review": review_name(ctx),
+    }
 
 
 def _closing(ctx: ReportContext) -> str:
-    if ctx.en:
-        return (
-            f"This is the report of the {ctx.cluster_name} on the {review_name(ctx)}, "
-            f"respectfully submitted to the {ctx.academy} for its consideration and guidance."
-        )
-    return (
-        f"Trên đây là báo cáo {review_name(ctx)} của {ctx.cluster_name}, kính báo cáo "
-        f"{ctx.academy} xem xét, chỉ đạo./."
-    )
+    return _(
+        "Trên đây là báo cáo %(review)s của %(cluster)s, kính báo cáo %(academy)s xem xét, "
+        "chỉ đạo./."
+    ) % {"review": review_name(ctx), "cluster": ctx.cluster_name, "academy": ctx.academy}
 
 
+@in_report_language
 def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
-    en = ctx.en
     out: list[Paragraph] = [Paragraph("body", _opening(ctx))]
     roman = iter(ROMAN)
 
-    def heading(vi: str, english: str) -> None:
-        out.append(Paragraph("heading1", f"{next(roman)}. {(english if en else vi).upper()}"))
+    def heading(text: str) -> None:
+        out.append(Paragraph("heading1", f"{next(roman)}. {text.upper()}"))
 
+    period = {"period": period_phrase(ctx)}
     # I. Results
-    heading(
-        f"Kết quả thực hiện phong trào thi đua {period_phrase(ctx)}",
-        f"Results of the emulation movement in {period_phrase(ctx)}",
-    )
+    heading(_("Kết quả thực hiện phong trào thi đua %(period)s") % period)
     opening_items = [_item_text(ctx, item) + "." for item in ctx.narratives.opening]
     results: list[Paragraph] = []
     sentence = totals_sentence(ctx)
     if sentence:
-        follow = (
-            " The results of each school were as follows:"
-            if en
-            else " Kết quả cụ thể của các trường như sau:"
+        results.append(
+            Paragraph("body", f"{sentence} {_('Kết quả cụ thể của các trường như sau:')}")
         )
-        results.append(Paragraph("body", sentence + follow))
     for index, school in enumerate(ctx.schools, start=1):
         results.append(
             Paragraph("item", school_line(ctx, index, school, index == len(ctx.schools)))
@@ -541,29 +523,10 @@ def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     cluster = cluster_paragraph(ctx)
     parts: list[tuple[str, list[Paragraph]]] = []
     if opening_items:
-        parts.append(
-            (
-                "General assessment" if en else "Đánh giá chung",
-                [Paragraph("body", t) for t in opening_items],
-            )
-        )
-    parts.append(
-        (
-            "Training, research and publications"
-            if en
-            else "Đào tạo, bồi dưỡng và nghiên cứu khoa học",
-            results,
-        )
-    )
+        parts.append((_("Đánh giá chung"), [Paragraph("body", t) for t in opening_items]))
+    parts.append((_("Đào tạo, bồi dưỡng và nghiên cứu khoa học"), results))
     if cluster:
-        parts.append(
-            (
-                "Staff development and contests"
-                if en
-                else "Xây dựng đội ngũ và tham gia các cuộc thi",
-                [Paragraph("body", cluster)],
-            )
-        )
+        parts.append((_("Xây dựng đội ngũ và tham gia các cuộc thi"), [Paragraph("body", cluster)]))
     for number, (title, paragraphs) in enumerate(parts, start=1):
         if len(parts) > 1:
             out.append(Paragraph("heading2", f"{number}. {title}"))
@@ -572,14 +535,14 @@ def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     # II. Limitations
     limitations = [_item_text(ctx, item) for item in ctx.narratives.limitations]
     if limitations:
-        heading("Hạn chế và nguyên nhân", "Limitations and causes")
+        heading(_("Hạn chế và nguyên nhân"))
         out.append(
             Paragraph(
                 "body",
-                "Alongside these results, the cluster's emulation work still has some limitations:"
-                if en
-                else "Bên cạnh những kết quả đạt được, phong trào thi đua của Cụm vẫn còn "
-                "một số hạn chế:",
+                _(
+                    "Bên cạnh những kết quả đạt được, phong trào thi đua của Cụm vẫn còn "
+                    "một số hạn chế:"
+                ),
             )
         )
         out.extend(_bullets(limitations))
@@ -587,13 +550,12 @@ def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     # III. Proposals
     proposals = [_item_text(ctx, item) for item in ctx.narratives.proposals]
     if proposals:
-        heading("Kiến nghị, đề xuất", "Proposals to the Academy")
+        heading(_("Kiến nghị, đề xuất"))
         out.append(
             Paragraph(
                 "body",
-                f"The cluster makes the following proposals to the {ctx.academy}:"
-                if en
-                else f"Cụm thi đua kiến nghị, đề xuất với {ctx.academy} một số nội dung sau:",
+                _("Cụm thi đua kiến nghị, đề xuất với %(academy)s một số nội dung sau:")
+                % {"academy": ctx.academy},
             )
         )
         out.extend(_bullets(proposals))
@@ -602,17 +564,12 @@ def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     tasks = ctx.narratives.next_tasks
     if tasks:
         following = next_period_phrase(ctx)
-        heading(
-            f"Nhiệm vụ trọng tâm {following}",
-            f"Key tasks for {following}",
-        )
+        heading(_("Nhiệm vụ trọng tâm %(period)s") % {"period": following})
         out.append(
             Paragraph(
                 "body",
-                f"{_in_period(ctx, following)}, the cluster will focus on the following key tasks:"
-                if en
-                else f"{_in_period(ctx, following)}, Cụm thi đua tập trung thực hiện các "
-                "nhiệm vụ trọng tâm sau:",
+                _("%(in_period)s, Cụm thi đua tập trung thực hiện các nhiệm vụ trọng tâm sau:")
+                % {"in_period": _in_period(following)},
             )
         )
         out.extend(
@@ -622,18 +579,15 @@ def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
 
     # V. Scoring
     if ctx.scoring or ctx.narratives.scoring:
-        heading(
-            f"Kết quả chấm điểm, bình xét thi đua {period_phrase(ctx)}",
-            f"Scoring and emulation vote for {period_phrase(ctx)}",
-        )
+        heading(_("Kết quả chấm điểm, bình xét thi đua %(period)s") % period)
         if ctx.scoring:
             out.append(
                 Paragraph(
                     "body",
-                    "Based on the scores given by the member schools, the ranking is as follows:"
-                    if en
-                    else "Trên cơ sở kết quả chấm điểm, bình xét thi đua của các trường, kết "
-                    "quả xếp hạng như sau:",
+                    _(
+                        "Trên cơ sở kết quả chấm điểm, bình xét thi đua của các trường, kết "
+                        "quả xếp hạng như sau:"
+                    ),
                 )
             )
             out.extend(

@@ -19,15 +19,18 @@ import io
 import zipfile
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ._archive import normalise_zip
-from .context import ReportContext
-from .document import clean_text, role_label, status_label
+from core.timezone import local
+
+from .context import ReportContext, in_report_language
+from .document import clean_text, in_document, role_label, status_label
 from .prose import sorted_scoring, subject_line
+from .reproducible_zip import normalise_zip
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = "#,##0"
@@ -37,23 +40,11 @@ HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 WRAP_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
-SHEET_NAMES = {
-    "summary": ("Tổng hợp", "Summary"),
-    "completeness": ("Tình hình nộp", "Submissions"),
-    "findings": ("Phát hiện", "Findings"),
-    "scoring": ("Chấm điểm", "Scoring"),
-}
-
 
 def safe_text(value: str) -> str:
     """Neutralise formula (CSV) injection: "=cmd|..." becomes "'=cmd|..."."""
     text = clean_text(str(value))
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def _sheet_name(key: str, language: str) -> str:
-    vi, en = SHEET_NAMES[key]
-    return en if language == "en" else vi
 
 
 def _header(sheet, row: int, labels: list[str]) -> None:
@@ -65,20 +56,15 @@ def _header(sheet, row: int, labels: list[str]) -> None:
 
 
 def _summary(workbook: Workbook, ctx: ReportContext) -> None:
-    en = ctx.en
     sheet = workbook.active
-    sheet.title = _sheet_name("summary", ctx.language)
+    sheet.title = _("Tổng hợp")
     specs = list(ctx.catalogue.indicators)
-    _header(
-        sheet,
-        1,
-        ["School" if en else "Trường"] + [s.label_en if en else s.label_vi for s in specs],
-    )
-    _header(sheet, 2, ["Indicator code" if en else "Mã chỉ tiêu"] + [s.code for s in specs])
+    _header(sheet, 1, [in_document("Trường")] + [ctx.pick(s.label_vi, s.label_en) for s in specs])
+    _header(sheet, 2, [in_document("Mã chỉ tiêu")] + [s.code for s in specs])
     for cell in sheet[2]:
         cell.font = Font(italic=True, color="555555")
     for row_index, school in enumerate(ctx.schools, start=3):
-        role = role_label(school.role, ctx.language)
+        role = role_label(school.role)
         name = ctx.name_of(school) + (f" ({role})" if role else "")
         sheet.cell(row=row_index, column=1, value=safe_text(name)).alignment = WRAP_TOP
         for column, spec in enumerate(specs, start=2):
@@ -86,7 +72,7 @@ def _summary(workbook: Workbook, ctx: ReportContext) -> None:
             if value is not None:
                 sheet.cell(row=row_index, column=column, value=value).number_format = NUMBER_FORMAT
     total_row = 3 + len(ctx.schools)
-    label = sheet.cell(row=total_row, column=1, value="Total" if en else "Tổng cộng")
+    label = sheet.cell(row=total_row, column=1, value=_("Tổng cộng"))
     label.font = HEADER_FONT
     for column, spec in enumerate(specs, start=2):
         total = ctx.total(spec.code)
@@ -102,26 +88,31 @@ def _summary(workbook: Workbook, ctx: ReportContext) -> None:
 
 
 def _completeness(workbook: Workbook, ctx: ReportContext) -> None:
-    en = ctx.en
-    sheet = workbook.create_sheet(_sheet_name("completeness", ctx.language))
+    sheet = workbook.create_sheet(_("Tình hình nộp"))
     _header(
         sheet,
         1,
-        ["No.", "School", "Status", "Status code", "Submitted at", "Late"]
-        if en
-        else ["TT", "Trường", "Tình trạng", "Mã tình trạng", "Thời điểm nộp", "Nộp muộn"],
+        [
+            in_document("TT"),
+            in_document("Trường"),
+            _("Tình trạng"),
+            _("Mã tình trạng"),
+            _("Thời điểm nộp"),
+            _("Nộp muộn"),
+        ],
     )
     for index, row in enumerate(ctx.completeness, start=1):
         line = index + 1
         sheet.cell(row=line, column=1, value=index)
         sheet.cell(row=line, column=2, value=safe_text(ctx.school_display_name(row.school)))
-        sheet.cell(row=line, column=3, value=safe_text(status_label(row.status, ctx.language)))
+        sheet.cell(row=line, column=3, value=safe_text(status_label(row.status)))
         sheet.cell(row=line, column=4, value=safe_text(row.status))
         if row.submitted_at is not None:
-            # Excel has no time zones: the wall-clock time as given.
-            cell = sheet.cell(row=line, column=5, value=row.submitted_at.replace(tzinfo=None))
+            # Excel has no time zones: the hub's wall-clock time (core.timezone.local).
+            shown = local(row.submitted_at).replace(tzinfo=None)
+            cell = sheet.cell(row=line, column=5, value=shown)
             cell.number_format = DATETIME_FORMAT
-        late = ("Yes" if en else "Có") if row.late else ("No" if en else "Không")
+        late = in_document("Có") if row.late else in_document("Không")
         sheet.cell(row=line, column=6, value=late)
     sheet.freeze_panes = "C2"
     for letter, width in zip("ABCDEF", (6, 52, 20, 14, 18, 10), strict=True):
@@ -129,10 +120,9 @@ def _completeness(workbook: Workbook, ctx: ReportContext) -> None:
 
 
 def _findings(workbook: Workbook, ctx: ReportContext) -> None:
-    en = ctx.en
-    sheet = workbook.create_sheet(_sheet_name("findings", ctx.language))
-    _header(sheet, 1, ["No.", "School", "Finding"] if en else ["TT", "Trường", "Nội dung"])
-    cluster = "Whole cluster" if en else "Toàn Cụm"
+    sheet = workbook.create_sheet(_("Phát hiện"))
+    _header(sheet, 1, [in_document("TT"), in_document("Trường"), in_document("Nội dung")])
+    cluster = _("Toàn Cụm")
     for index, row in enumerate(ctx.findings, start=1):
         line = index + 1
         sheet.cell(row=line, column=1, value=index)
@@ -145,9 +135,8 @@ def _findings(workbook: Workbook, ctx: ReportContext) -> None:
 
 
 def _scoring(workbook: Workbook, ctx: ReportContext) -> None:
-    en = ctx.en
-    sheet = workbook.create_sheet(_sheet_name("scoring", ctx.language))
-    _header(sheet, 1, ["Rank", "School", "Score"] if en else ["Xếp hạng", "Trường", "Điểm"])
+    sheet = workbook.create_sheet(_("Chấm điểm"))
+    _header(sheet, 1, [in_document("Xếp hạng"), in_document("Trường"), in_document("Điểm")])
     for line, row in enumerate(sorted_scoring(ctx), start=2):
         sheet.cell(row=line, column=1, value=row.rank)
         sheet.cell(row=line, column=2, value=safe_text(ctx.school_display_name(row.school)))
@@ -159,6 +148,7 @@ def _scoring(workbook: Workbook, ctx: ReportContext) -> None:
         sheet.column_dimensions[letter].width = width
 
 
+@in_report_language
 def build_xlsx(context: ReportContext) -> bytes:
     workbook = Workbook()
     _summary(workbook, context)

@@ -13,12 +13,12 @@ from aggregation.transforms import (
     build_cluster_snapshot,
     combine_periods,
     facts_on_basis,
-    format_count,
     input_fingerprint,
     period_sort_key,
     previous_year_period,
 )
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
+from core.formatting import format_count
 
 CLUSTER = "mien-nui-bien-gioi-phia-bac"
 PERIOD = "2024-H1"
@@ -898,8 +898,24 @@ def test_snapshot_of_a_cluster_with_no_figures():
     json.dumps(snap, allow_nan=False)
 
 
-def test_number_formatting():
-    assert format_count(12378, "vi") == "12.378"
-    assert format_count(12378, "en") == "12,378"
-    assert format_count(238, "vi") == "238"
-    assert format_count(None, "en") == "—"
+def test_finding_messages_format_numbers_through_core_formatting():
+    """The messages group thousands per language, carry no leading zero and show the
+    declared gap as a signed difference with a true minus sign."""
+    classes_sum = sum(row[2] for row in SEED_002)
+    learners_sum = sum(row[3] for row in SEED_002)
+    snap = snapshot(
+        declared={"training.classes": classes_sum + 3, "training.learners": learners_sum - 1001}
+    )
+    by_code = {f["code"]: f for f in findings_of(snap, "declared_mismatch")}
+    classes, learners = by_code["training.classes"], by_code["training.learners"]
+    assert classes["message_vi"] == (
+        f"Số lớp: báo cáo ghi tổng {classes_sum + 3}, nhưng cộng số liệu các trường được "
+        f"{classes_sum} (chênh \u22123)."
+    )
+    assert classes["message_en"].endswith(f"add up to {classes_sum} (difference \u22123).")
+    assert learners["message_vi"].endswith(
+        f"được {format_count(learners_sum, 'vi')} (chênh +1.001)."
+    )
+    assert learners["message_en"].endswith(
+        f"add up to {format_count(learners_sum, 'en')} (difference +1,001)."
+    )

@@ -1,6 +1,6 @@
 """Numbers and dates the Vietnamese way (12.378, "03", decimal comma) and the English way."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -8,9 +8,11 @@ import pytest
 from core.formatting import (
     format_count,
     format_date_line,
+    format_datetime,
     format_month,
     format_number,
     format_percent,
+    format_signed,
     ordinal_en,
 )
 
@@ -91,3 +93,42 @@ def test_format_month_and_ordinal():
     assert [ordinal_en(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("n", "vi", "en"), [(2.5, "03", "3"), (2.4, "02", "2"), (-2.5, "-03", "-3")]
+)
+def test_format_count_rounds_half_up(n, vi, en):
+    assert format_count(n, "vi") == vi
+    assert format_count(n, "en") == en
+
+
+@pytest.mark.parametrize(
+    ("n", "vi", "en"),
+    [
+        (3, "+3", "+3"),
+        (-2, "\u22122", "\u22122"),
+        (0, "0", "0"),
+        (1234, "+1.234", "+1,234"),
+        (-12378, "\u221212.378", "\u221212,378"),
+        (2.5, "+3", "+3"),
+    ],
+)
+def test_format_signed(n, vi, en):
+    assert format_signed(n, "vi") == vi
+    assert format_signed(n, "en") == en
+
+
+def test_format_number_with_n_digits_rounds_half_up():
+    assert format_number(0.5555, "vi", decimals=3) == "0,556"
+    assert format_number(0.5555, "en", decimals=3) == "0.556"
+    assert format_number(1234.5, "vi", decimals=0) == "1.235"
+    assert format_number(-0.001, "en") == "0"
+
+
+def test_format_datetime_shows_the_hub_time_zone():
+    stored = datetime(2024, 6, 25, 1, 47, tzinfo=UTC)
+    assert format_datetime(stored, "vi") == "25/06/2024 08:47"
+    assert format_datetime(stored, "en") == "2024-06-25 08:47"
+    # A naive value is UTC, as Django stores it; late evening UTC is the next day.
+    assert format_datetime(datetime(2024, 6, 25, 20, 0), "vi") == "26/06/2024 03:00"

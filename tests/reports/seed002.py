@@ -12,7 +12,7 @@ findings table records.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
 from reviews.reports.context import (
@@ -239,7 +239,8 @@ def context(language: str = "vi", extra_schools: int = 0, **overrides) -> Report
             CompletenessRow(
                 school=school.name,
                 status="accepted" if i != 3 else "submitted",
-                submitted_at=datetime(2024, 6, 10 + i, 9, 30),
+                # Stored in UTC: 02:30 UTC is 09:30 in Vietnam, as the documents show it.
+                submitted_at=datetime(2024, 6, 10 + i, 2, 30, tzinfo=UTC),
                 late=i == 3,
             )
             for i, school in enumerate(rows)
