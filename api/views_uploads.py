@@ -17,9 +17,9 @@ from api.views_submissions import api_actor, resolve_period
 from catalogue.selectors import catalogue_for_year
 from core.errors import DomainError, ForbiddenError
 from imports.services import bulk_process
-from submissions.imports import upload_process
 from submissions.selectors import values_of
 from submissions.spreadsheets import MAX_BYTES, build_template_csv, build_template_xlsx
+from submissions.uploads import upload_process
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -23,11 +23,11 @@ from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from core.errors import ConflictError
 from imports.models import BulkUpload
-from submissions.imports import diff_values, problem_dict
 from submissions.models import Channel, Status, Submission
 from submissions.selectors import values_of
 from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
 from submissions.spreadsheets import MAX_BYTES, parse_bulk_upload
+from submissions.uploads import diff_values, problem_dict
 from tenants.models import ClusterMembership, ClusterRole, School
 from tenants.selectors import department_membership
 

@@ -43,11 +43,11 @@ from core.errors import ConflictError
 from imports.models import BulkUpload
 from imports.services import BulkResult, bulk_process
 from submissions import selectors
-from submissions.imports import ImportResult, upload_process
 from submissions.models import Channel, Status, Submission, Upload
 from submissions.numbers import is_english
 from submissions.services import Actor, submission_lock_reason
 from submissions.spreadsheets import MAX_BYTES
+from submissions.uploads import ImportResult, upload_process
 from tenants.models import Cluster, ClusterMembership, ClusterRole, School
 from tenants.selectors import department_membership
 
