@@ -16,9 +16,16 @@ from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
 from api.views_submissions import api_actor, resolve_period
 from catalogue.selectors import catalogue_for_year
 from core.errors import DomainError, ForbiddenError
+from core.language import current_language
 from imports.services import bulk_process
 from submissions.selectors import values_of
-from submissions.spreadsheets import MAX_BYTES, build_template_csv, build_template_xlsx
+from submissions.spreadsheets import (
+    UploadKind,
+    UploadRefused,
+    build_template_csv,
+    build_template_xlsx,
+    check_upload_size,
+)
 from submissions.uploads import upload_process
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,12 +65,14 @@ class UploadInput(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=0)
 
 
-def read_upload(request: Request) -> tuple[bytes, str, bool, int | None]:
+def read_upload(request: Request, kind: UploadKind) -> tuple[bytes, str, bool, int | None]:
     data = UploadInput(data=request.data)
     data.is_valid(raise_exception=True)
     upload = data.validated_data["file"]
-    if upload.size > MAX_BYTES * 4:
-        raise DomainError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_BYTES * 4 // 1_000_000})
+    try:
+        check_upload_size(upload.size, kind=kind, filename=upload.name or "")
+    except UploadRefused as refusal:
+        raise DomainError(refusal.message(current_language())) from refusal
     return (
         upload.read(),
         upload.name,
@@ -81,7 +90,7 @@ class UploadView(APIView):
         period = resolve_period(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
-        data, name, dry_run, version = read_upload(request)
+        data, name, dry_run, version = read_upload(request, "school")
         result = upload_process(
             school=request.tenant,  # type: ignore[attr-defined]
             period=period,
@@ -102,7 +111,7 @@ class BulkUploadView(APIView):
 
     @extend_schema(request={"multipart/form-data": UploadInput})
     def post(self, request: Request) -> Response:
-        data, name, dry_run, _version = read_upload(request)
+        data, name, dry_run, _version = read_upload(request, "bulk")
         result = bulk_process(
             user=request.user,  # type: ignore[arg-type]
             data=data,

@@ -26,7 +26,7 @@ from imports.models import BulkUpload
 from submissions.models import Channel, Status, Submission
 from submissions.selectors import values_of
 from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
-from submissions.spreadsheets import MAX_BYTES, parse_bulk_upload
+from submissions.spreadsheets import MAX_BULK_BYTES, parse_bulk_upload
 from submissions.uploads import diff_values, problem_dict
 from tenants.models import ClusterMembership, ClusterRole, School
 from tenants.selectors import department_membership
@@ -227,7 +227,7 @@ def _change_keys(changes: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
 def _store(
     *, user: User, data: bytes, filename: str, dry_run: bool, result: BulkResult
 ) -> int | None:
-    if len(data) > MAX_BYTES * 4:
+    if len(data) > MAX_BULK_BYTES:
         return None
     digest = hashlib.sha256(data).hexdigest()
     upload = BulkUpload(

@@ -40,19 +40,24 @@ from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code
 from catalogue.spec import UNITS, Catalogue
 from core.errors import ConflictError
+from core.language import current_language
 from imports.models import BulkUpload
 from imports.services import BulkResult, bulk_process
 from submissions import selectors
 from submissions.models import Channel, Status, Submission, Upload
 from submissions.numbers import is_english
 from submissions.services import Actor, submission_lock_reason
-from submissions.spreadsheets import MAX_BYTES
+from submissions.spreadsheets import (
+    MAX_BULK_BYTES,
+    MAX_BYTES,
+    UploadKind,
+    UploadRefused,
+    check_upload_size,
+)
 from submissions.uploads import ImportResult, upload_process
 from tenants.models import Cluster, ClusterMembership, ClusterRole, School
 from tenants.selectors import department_membership
 
-# The bulk file may be larger: many schools and periods (the API allows the same).
-BULK_MAX_BYTES = MAX_BYTES * 4
 HISTORY_LIMIT = 50
 
 
@@ -89,10 +94,12 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _read_posted(file: UploadedFile, limit: int) -> tuple[bytes | None, str]:
+def _read_posted(file: UploadedFile, kind: UploadKind) -> tuple[bytes | None, str]:
     """The posted file's bytes, or None with the reason it is refused before reading."""
-    if file.size is not None and file.size > limit:
-        return None, _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": _megabytes(limit)}
+    try:
+        check_upload_size(file.size, kind=kind, filename=file.name or "")
+    except UploadRefused as refusal:
+        return None, refusal.message(current_language())
     return file.read(), ""
 
 
@@ -281,7 +288,7 @@ def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
         return _render_school(
             request, period, problem=_("Hãy chọn một tệp .xlsx hoặc .csv để tải lên."), status=400
         )
-    data, refusal = _read_posted(posted, MAX_BYTES)
+    data, refusal = _read_posted(posted, "school")
     if data is None:
         return _render_school(request, period, problem=refusal, status=400)
     name = posted.name or "upload"
@@ -483,7 +490,7 @@ def _render_bulk(
     context = {
         "is_department": is_department,
         "scope": [] if is_department else _bulk_scope(user),
-        "max_mb": _megabytes(BULK_MAX_BYTES),
+        "max_mb": _megabytes(MAX_BULK_BYTES),
         "result": result,
         "file_name": file_name,
         "groups": _bulk_groups(result.changes) if result is not None else [],
@@ -520,7 +527,7 @@ def bulk_upload_page(request: HttpRequest) -> HttpResponse:
         return _render_bulk(
             request, problem=_("Hãy chọn một tệp .xlsx hoặc .csv để tải lên."), status=400
         )
-    data, refusal = _read_posted(posted, BULK_MAX_BYTES)
+    data, refusal = _read_posted(posted, "bulk")
     if data is None:
         return _render_bulk(request, problem=refusal, status=400)
     name = posted.name or "upload"

@@ -40,6 +40,7 @@ from submissions.spreadsheets.base import (
 )
 from submissions.spreadsheets.bulk import parse_bulk_upload
 from submissions.spreadsheets.limits import (
+    MAX_BULK_BYTES,
     MAX_BULK_COLUMNS,
     MAX_BULK_ROWS,
     MAX_BYTES,
@@ -48,13 +49,14 @@ from submissions.spreadsheets.limits import (
     MAX_ROWS,
     MAX_UNCOMPRESSED_BYTES,
 )
-from submissions.spreadsheets.sniff import sniff_kind
+from submissions.spreadsheets.sniff import UploadKind, check_upload_size, sniff_kind
 from submissions.spreadsheets.template import build_template_csv, build_template_xlsx
 from submissions.spreadsheets.values import parse_values_upload
 
 __all__ = [
     "CSV_COLUMNS",
     "INSTRUCTIONS_SHEET",
+    "MAX_BULK_BYTES",
     "MAX_BULK_COLUMNS",
     "MAX_BULK_ROWS",
     "MAX_BYTES",
@@ -69,11 +71,13 @@ __all__ = [
     "BulkParse",
     "BulkRow",
     "Kind",
+    "UploadKind",
     "UploadParse",
     "UploadProblem",
     "UploadRefused",
     "build_template_csv",
     "build_template_xlsx",
+    "check_upload_size",
     "iter_problems",
     "neutralise_text",
     "parse_bulk_upload",

@@ -117,6 +117,9 @@ class UploadRefused(ValueError):
         self.message_vi = message_vi
         self.message_en = message_en
 
+    def message(self, language: str) -> str:
+        return self.message_en if language == "en" else self.message_vi
+
 
 # --- Small helpers ---------------------------------------------------------------
 

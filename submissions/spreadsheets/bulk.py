@@ -29,6 +29,7 @@ from submissions.spreadsheets.sniff import (
 )
 from submissions.spreadsheets.values import (
     _BULK_HEADERS,
+    _extra_fields,
     _header_keys,
     _parse_value,
     _read_cell,
@@ -52,7 +53,7 @@ def parse_bulk_upload(
     """
     result = BulkParse()
     try:
-        result.kind = sniff_kind(data, filename)
+        result.kind = sniff_kind(data, filename, kind="bulk")
         table = _read_table(
             data,
             kind=result.kind,
@@ -99,8 +100,11 @@ def parse_bulk_upload(
     resolvers: dict[int, _Resolver | None] = {}
     seen: dict[tuple[str, str, str], int] = {}
     school_keys: dict[str, str] = {}
+    header_width = len(table.rows[header_row - 1])
     for number in range(header_row + 1, len(table.rows) + 1):
         if not table.rows[number - 1]:
+            continue
+        if _extra_fields(table, number, header_width, problems):
             continue
         cells = {
             key: _read_cell(table, number, index, None, problems, notes)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 # --- Safety limits ---------------------------------------------------------------
 
-#: Largest upload accepted, in bytes (the template is ~15 kB).
+#: Largest school upload accepted, in bytes (the template is ~15 kB).
 MAX_BYTES = 5 * 1024 * 1024
+#: Largest bulk (department backfill) file accepted: many schools and periods.
+MAX_BULK_BYTES = 20 * 1024 * 1024
+#: The size limit of each kind of upload; `sniff.check_upload_size` is the one check.
+SIZE_LIMITS: dict[str, int] = {"school": MAX_BYTES, "bulk": MAX_BULK_BYTES}
 #: Most rows (blank ones included) read from a school's sheet. The template has one
 #: row per indicator (~150) plus two header rows.
 MAX_ROWS = 5_000

@@ -4,24 +4,52 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Literal
 
+from core.formatting import format_number
 from submissions.spreadsheets.base import (
     _OLE_MAGIC,
     Kind,
     UploadRefused,
 )
 from submissions.spreadsheets.limits import (
-    MAX_BYTES,
     MAX_COMPRESSION_RATIO,
     MAX_UNCOMPRESSED_BYTES,
     MAX_ZIP_MEMBERS,
     RATIO_CHECK_MIN_BYTES,
+    SIZE_LIMITS,
 )
 
 # --- Content sniffing ------------------------------------------------------------
 
 
-def sniff_kind(data: bytes, filename: str) -> Kind:
+UploadKind = Literal["school", "bulk"]
+
+
+def _megabytes(size: int, language: str) -> str:
+    """A size in MB as people read it: 5 MB, 20 MB, 50,3 MB (vi) / 50.3 MB (en)."""
+    return format_number(size / (1024 * 1024), language, decimals=1) + " MB"
+
+
+def check_upload_size(size: int | None, *, kind: UploadKind, filename: str = "") -> None:
+    """Refuse an upload larger than its kind's limit (`limits.SIZE_LIMITS`), saying
+    both the file's size and the real limit. The one size check of every door: the
+    pages, the API and the parsers call it."""
+    limit = SIZE_LIMITS[kind]
+    if size is None or size <= limit:
+        return
+    name = filename or "tệp"
+    raise UploadRefused(
+        f"Tệp “{name}” nặng {_megabytes(size, 'vi')}, vượt giới hạn "
+        f"{_megabytes(limit, 'vi')} của "
+        + ("tệp số liệu của trường." if kind == "school" else "tệp nhập hàng loạt."),
+        f"The file “{filename or 'file'}” is {_megabytes(size, 'en')}, over the "
+        f"{_megabytes(limit, 'en')} limit of "
+        + ("a school's figures file." if kind == "school" else "a bulk upload file."),
+    )
+
+
+def sniff_kind(data: bytes, filename: str, *, kind: UploadKind = "school") -> Kind:
     """ "xlsx" or "csv" from the CONTENT (the name is used in messages only).
 
     Raises UploadRefused for anything else: too big, empty, legacy .xls (or an
@@ -31,11 +59,7 @@ def sniff_kind(data: bytes, filename: str) -> Kind:
     name = filename or "tệp"
     if not data:
         raise UploadRefused(f"Tệp “{name}” rỗng.", f"The file “{name}” is empty.")
-    if len(data) > MAX_BYTES:
-        limit = MAX_BYTES // (1024 * 1024)
-        raise UploadRefused(
-            f"Tệp “{name}” lớn hơn {limit} MB.", f"The file “{name}” is larger than {limit} MB."
-        )
+    check_upload_size(len(data), kind=kind, filename=filename)
     if data.startswith(_OLE_MAGIC):
         raise UploadRefused(
             f"Tệp “{name}” là tệp Excel 97–2003 (.xls) hoặc tệp Excel có đặt mật khẩu; "

@@ -153,7 +153,9 @@ def _parse_value(
             return True, None
     # Text ("1.793", "03", "2.546 học viên") and numbers alike; refusals carry the
     # raw text in their message.
-    parsed = parse_count(raw)
+    # A float can only come from a workbook cell: `workbook=True` names the integer a
+    # decimal probably stands for (1.793 stored by an English-locale spreadsheet).
+    parsed = parse_count(raw, unit=indicator.unit, workbook=True)
     if parsed.error is not None:
         return fail(parsed.error.message_vi, parsed.error.message_en)
     if parsed.value is None:
@@ -167,6 +169,27 @@ def _parse_value(
             f"{_fmt_en(indicator.max_value)}; a typing slip?",
         )
     return True, value
+
+
+def _extra_fields(table: _Table, number: int, header_width: int, problems: _Problems) -> bool:
+    """Refuse a row with more filled cells than its header has columns (reported with
+    its row number): in a CSV it is most often a number with an unquoted comma
+    (`training.classes,1,5`), which would otherwise be read as its first part."""
+    cells = table.rows[number - 1]
+    if len(cells) <= header_width:
+        return False
+    problems.add(
+        number,
+        table.column_name(header_width),
+        None,
+        f"Dòng có {len(cells)} ô nhưng dòng tiêu đề chỉ có {header_width} cột; dòng này "
+        "không được đọc. Có thể một số có dấu phẩy (như “1,5” hay “1,793”) không đặt "
+        "trong ngoặc kép nên bị tách thành hai ô: hãy nhập số nguyên, không có dấu phẩy.",
+        f"The row has {len(cells)} cells but its header has {header_width} columns; the "
+        "row was not read. A number with a comma (such as “1,5” or “1,793”) not put in "
+        "quotes may have been split in two: type a whole number, without a comma.",
+    )
+    return True
 
 
 def _header_keys(cells: list[Any], vocabulary: dict[str, frozenset[str]]) -> dict[str, int]:
@@ -365,9 +388,12 @@ def _parse_template_rows(
 
     value_index = columns["value"]
     value_column = table.column_name(value_index)
+    header_width = max(len(table.rows[n - 1]) for n in range(header_row, first))
     seen: dict[str, int] = {}
     for number in range(first, len(table.rows) + 1):
         if not table.rows[number - 1]:
+            continue
+        if _extra_fields(table, number, header_width, problems):
             continue
         if "period" in columns and period_code:
             found = _cell_text(table.cell(number, columns["period"])).upper()
@@ -564,6 +590,8 @@ def _parse_wide(
         )
         return
     number = data_rows[0]
+    if _extra_fields(table, number, len(header_cells), problems):
+        return
     seen: dict[str, str] = {}
     for index, raw in enumerate(header_cells):
         text = _cell_text(raw)
