@@ -38,14 +38,19 @@ def check_upload_size(size: int | None, *, kind: UploadKind, filename: str = "")
     limit = SIZE_LIMITS[kind]
     if size is None or size <= limit:
         return
-    name = filename or "tệp"
+    what_vi = "tệp số liệu của trường" if kind == "school" else "tệp nhập hàng loạt"
+    what_en = "a school's figures file" if kind == "school" else "a bulk upload file"
+    size_vi, limit_vi = _megabytes(size, "vi"), _megabytes(limit, "vi")
+    size_en, limit_en = _megabytes(size, "en"), _megabytes(limit, "en")
+    # The file's own size only when it reads larger than the limit ("5 MB" over "5 MB"
+    # would say nothing).
     raise UploadRefused(
-        f"Tệp “{name}” nặng {_megabytes(size, 'vi')}, vượt giới hạn "
-        f"{_megabytes(limit, 'vi')} của "
-        + ("tệp số liệu của trường." if kind == "school" else "tệp nhập hàng loạt."),
-        f"The file “{filename or 'file'}” is {_megabytes(size, 'en')}, over the "
-        f"{_megabytes(limit, 'en')} limit of "
-        + ("a school's figures file." if kind == "school" else "a bulk upload file."),
+        f"Tệp “{filename or 'tệp'}” "
+        + (f"nặng {size_vi}, " if size_vi != limit_vi else "")
+        + f"vượt giới hạn {limit_vi} của {what_vi}.",
+        f"The file “{filename or 'file'}” "
+        + (f"is {size_en}, " if size_en != limit_en else "is ")
+        + f"over the {limit_en} limit of {what_en}.",
     )
 
 

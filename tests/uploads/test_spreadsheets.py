@@ -725,6 +725,34 @@ def test_empty_and_oversized_files_are_refused() -> None:
     assert len(big) > spreadsheets.MAX_BYTES
 
 
+def test_each_kind_of_upload_is_told_its_own_limit() -> None:
+    def refusal(size: int, kind: spreadsheets.UploadKind) -> UploadRefused:
+        with pytest.raises(UploadRefused) as refused:
+            spreadsheets.check_upload_size(size, kind=kind, filename="a.xlsx")
+        return refused.value
+
+    fifty, ten = 50 * 1024 * 1024, 10 * 1024 * 1024
+    # A 50 MB bulk file is told the bulk limit; a 10 MB school file the school one.
+    bulk = refusal(fifty, "bulk")
+    assert bulk.message_vi == "Tệp “a.xlsx” nặng 50 MB, vượt giới hạn 20 MB của tệp nhập hàng loạt."
+    assert (
+        bulk.message_en == "The file “a.xlsx” is 50 MB, over the 20 MB limit of a bulk upload file."
+    )
+    school = refusal(ten, "school")
+    assert school.message_vi == (
+        "Tệp “a.xlsx” nặng 10 MB, vượt giới hạn 5 MB của tệp số liệu của trường."
+    )
+    # Within the bulk limit, a 10 MB bulk file is read (and refused for what it holds,
+    # not for its size).
+    spreadsheets.check_upload_size(ten, kind="bulk")
+    parsed = parse_bulk_upload(
+        data=b"school,period,indicator,value\r\n" + b"x" * ten,
+        filename="bulk.csv",
+        catalogues_by_year=lambda year: make_catalogue(),
+    )
+    assert parsed.errors and not any("MB" in p.message_vi for p in parsed.errors)
+
+
 def test_zip_bomb_refused_by_ratio_before_opening() -> None:
     bomb = zip_bytes(
         {
