@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
 from api.views_submissions import api_actor, resolve_period
 from catalogue.selectors import catalogue_for_year
+from core import filetypes
 from core.errors import DomainError, ForbiddenError
 from core.language import current_language
 from imports.services import bulk_process
@@ -27,8 +27,6 @@ from submissions.spreadsheets import (
     check_upload_size,
 )
 from submissions.uploads import upload_process
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TemplateView(APIView):
@@ -46,12 +44,12 @@ class TemplateView(APIView):
             "school_name": school.name_vi,
             "period_code": period.code,
             "values": values_of(period=period).values,
-            "language": get_language() or "vi",
+            "language": current_language(),
         }
         if self.kind == "xlsx":
-            body, content_type = build_template_xlsx(**arguments), XLSX
+            body, content_type = build_template_xlsx(**arguments), filetypes.XLSX
         else:
-            body, content_type = build_template_csv(**arguments), "text/csv; charset=utf-8"
+            body, content_type = build_template_csv(**arguments), filetypes.CSV
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{school.schema_name}-{period.code}.{self.kind}"'
@@ -99,7 +97,7 @@ class UploadView(APIView):
             actor=api_actor(request),
             dry_run=dry_run,
             expected_version=version,
-            language=get_language() or "vi",
+            language=current_language(),
         )
         code = status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK
         return Response(result.as_dict(), status=code)
@@ -117,7 +115,7 @@ class BulkUploadView(APIView):
             data=data,
             filename=name,
             dry_run=dry_run,
-            language=get_language() or "vi",
+            language=current_language(),
         )
         code: int
         if result.forbidden:

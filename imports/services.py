@@ -19,16 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from core.errors import ConflictError
 from imports.models import BulkUpload
+from imports.selectors import periods_by_code, schools_by_slug
 from submissions.models import Channel, Status, Submission
 from submissions.selectors import values_of
 from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
 from submissions.spreadsheets import MAX_BULK_BYTES, parse_bulk_upload
 from submissions.uploads import diff_values, problem_dict
-from tenants.models import ClusterMembership, ClusterRole, School
+from tenants.models import ClusterMembership, ClusterRole
 from tenants.selectors import department_membership
 
 
@@ -104,11 +104,8 @@ def bulk_process(
         groups[(row.school, row.period)][row.code] = row.value
         first_row.setdefault((row.school, row.period), row.row_number)
 
-    schools = {
-        s.schema_name: s
-        for s in School.objects.schools().filter(schema_name__in={k[0] for k in groups})
-    }
-    periods = {p.code: p for p in Period.objects.filter(code__in={k[1] for k in groups})}
+    schools = schools_by_slug(key[0] for key in groups)
+    periods = periods_by_code(key[1] for key in groups)
     allowed_by_year: dict[int, set[str] | None] = {}
     for (slug, code), _values in groups.items():
         row_number = first_row[(slug, code)]

@@ -35,7 +35,6 @@ from submissions.spreadsheets.base import (
     UploadParse,
     UploadProblem,
     UploadRefused,
-    iter_problems,
     neutralise_text,
 )
 from submissions.spreadsheets.bulk import parse_bulk_upload
@@ -78,7 +77,6 @@ __all__ = [
     "build_template_csv",
     "build_template_xlsx",
     "check_upload_size",
-    "iter_problems",
     "neutralise_text",
     "parse_bulk_upload",
     "parse_values_upload",

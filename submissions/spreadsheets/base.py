@@ -4,7 +4,6 @@ results (problems, parses) and the small text helpers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -53,20 +52,9 @@ class UploadProblem:
     message_vi: str
     message_en: str
 
-    def display(self, language: str = "vi") -> str:
-        vi = language == "vi"
-        parts = []
-        if self.sheet:
-            parts.append(f"Trang “{self.sheet}”" if vi else f"Sheet “{self.sheet}”")
-        if self.row is not None:
-            parts.append(f"dòng {self.row}" if vi else f"row {self.row}")
-        if self.column:
-            parts.append(f"cột {self.column}" if vi else f"column {self.column}")
-        if self.code:
-            parts.append(f"({self.code})")
-        where = ", ".join(parts)
-        message = self.message_vi if vi else self.message_en
-        return f"{where}: {message}" if where else message
+    def message(self, language: str) -> str:
+        """The message in `language` ("vi" or "en"); where it is comes with the fields."""
+        return self.message_en if language == "en" else self.message_vi
 
 
 @dataclass
@@ -189,11 +177,3 @@ class _Problems:
                 )
             )
             self.dropped = 0
-
-
-def iter_problems(parse: UploadParse | BulkParse) -> Iterator[tuple[str, UploadProblem]]:
-    """("error" | "warning", problem) in report order, for views and exports."""
-    for problem in parse.errors:
-        yield "error", problem
-    for problem in parse.warnings:
-        yield "warning", problem
