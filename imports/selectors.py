@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils import timezone
 
 from catalogue.models import Period
 from imports.models import BulkUpload
@@ -27,7 +28,7 @@ class LedCluster:
 def bulk_may_use(user: User | AnonymousUser) -> bool:
     """The department, or a user of a school that leads a cluster (in some year).
 
-    The same rule as `imports.services.bulk_allowed_schools`, which then decides, per
+    The same rule as `bulk_allowed_schools`, which then decides, per
     period, which schools the file may touch.
     """
     if not user.is_authenticated:
@@ -37,6 +38,21 @@ def bulk_may_use(user: User | AnonymousUser) -> bool:
     return ClusterMembership.objects.filter(
         school__staff__user=user, role=ClusterRole.LEAD
     ).exists()
+
+
+def bulk_allowed_schools(*, user: User, year: int) -> set[str] | None:
+    """Slugs the user may backfill for a period of `year`; None means every school."""
+    if department_membership(user) is not None:
+        return None
+    current_year = timezone.localdate().year
+    led = ClusterMembership.objects.filter(
+        school__staff__user=user, role=ClusterRole.LEAD, year__in={year, current_year}
+    ).values_list("cluster_id", flat=True)
+    return set(
+        ClusterMembership.objects.filter(cluster_id__in=list(led), year=year).values_list(
+            "school__schema_name", flat=True
+        )
+    )
 
 
 def led_clusters(user: User) -> list[LedCluster]:

@@ -150,8 +150,10 @@ def _shown_number(value: int | None) -> str:
     )
 
 
-def _read_count(raw: str) -> int | None:
-    return parse_count(raw).value
+def _read_count(catalogue: Catalogue, code: str, raw: str) -> int | None:
+    """A typed value as the sums under the form read it (None when refused)."""
+    indicator = catalogue.by_code.get(code)
+    return parse_count(raw, unit=indicator.unit if indicator else None).value
 
 
 def _editing_lock(submission: Submission | None, period: Period) -> str | None:
@@ -372,7 +374,7 @@ def _sections(
         notes = dict(current.explanations)
     else:
         raws = dict(typed.values)
-        values = {code: _read_count(raw) for code, raw in typed.values.items()}
+        values = {code: _read_count(catalogue, code, raw) for code, raw in typed.values.items()}
         not_applicable = set(typed.not_applicable)
         notes = {**current.explanations, **typed.notes}
 

@@ -16,7 +16,7 @@ program and sent back here. Both pages work in two steps:
 
 Who may do it is the API's rule (`api.views_uploads`): on a school host its editors
 and approvers (`can_edit`); on the hub host the department and the users of a school
-that leads a cluster (`imports.services.bulk_allowed_schools` then limits the schools).
+that leads a cluster (`imports.selectors.bulk_allowed_schools` then limits the schools).
 """
 
 from __future__ import annotations
