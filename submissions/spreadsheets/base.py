@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from core.formatting import format_number
 from submissions.spreadsheets.limits import (
     MAX_REPORTED_PROBLEMS,
 )
@@ -113,11 +114,13 @@ class UploadRefused(ValueError):
 
 
 def _fmt_vi(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    """12378 -> "12.378" (core.formatting, without the leading zero of counts)."""
+    return format_number(number, "vi")
 
 
 def _fmt_en(number: int) -> str:
-    return f"{number:,}"
+    """12378 -> "12,378"."""
+    return format_number(number, "en")
 
 
 def neutralise_text(text: str) -> str:
