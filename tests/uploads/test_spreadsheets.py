@@ -1078,3 +1078,24 @@ def test_bulk_63_schools_parse_well_under_3_s(kind: str) -> None:
     assert len(result.rows) == 63 * 150
     assert result.rows[-1].value == 62 * 1000 + 149
     assert elapsed < 3, elapsed
+
+
+def test_bulk_row_with_more_fields_than_its_header_is_refused_with_its_row() -> None:
+    data = (
+        b"school,period,indicator,value\r\n"
+        b"laocai,2024-H1,projects_province,2\r\n"
+        b"laocai,2024-H1,classes_total,1,5\r\n"
+    )
+    parsed = parse_bulk_upload(
+        data=data, filename="bulk.csv", catalogues_by_year=lambda year: make_catalogue()
+    )
+    assert [(p.row, p.column) for p in parsed.errors] == [(3, "E")]
+    assert "5 ô nhưng dòng tiêu đề chỉ có 4 cột" in parsed.errors[0].message_vi
+    assert "classes_total" not in {row.code for row in parsed.rows}
+
+
+def test_wide_row_with_more_fields_than_its_header_is_refused() -> None:
+    data = csv_bytes([["classes_total", "learners_total"], ["1", "5", "793"]])
+    result = parse(data, filename="ngang.csv")
+    assert [(p.row, p.column) for p in result.errors] == [(2, "C")]
+    assert result.values == {}
