@@ -304,8 +304,7 @@ def _from_text(raw: str, unit: str | None = None) -> ParsedCount:
     parsed = _from_digits(match["number"], shown)
     if parsed.error is not None or match["unit"] is None:
         return parsed
-    word = match["unit"].strip().lower()
-    named = UNIT_WORDS.get(word)
+    named = _counting_unit(match["unit"])
     if named is None:
         # "3415 abc": a number and words that count nothing the hub knows.
         return _refuse(
@@ -330,6 +329,17 @@ def _from_text(raw: str, unit: str | None = None) -> ParsedCount:
             expected_en=expected_en,
         )
     return parsed
+
+
+def _counting_unit(words: str) -> str | None:
+    """The unit named by the counting word that `words` start with ("lớp", "cuộc hội
+    thảo", "học viên K70"), or None when they do not start with one."""
+    tokens = words.strip().lower().split(" ")
+    for length in range(len(tokens), 0, -1):
+        unit = UNIT_WORDS.get(" ".join(tokens[:length]))
+        if unit is not None:
+            return unit
+    return None
 
 
 def _magnitude(number: str, words: str, factor: int, shown: str) -> ParsedCount:

@@ -238,6 +238,8 @@ def test_trailing_words_say_what_was_read() -> None:
         ("2.546 học viên", "learner", 2546),
         ("03 đề tài", "project", 3),
         ("47", "class", 47),
+        ("47 lớp học", "class", 47),  # the counting word may be followed by words
+        ("05 cuộc hội thảo", "event", 5),
     ],
 )
 def test_the_counting_word_of_the_field_is_accepted(raw: str, unit: str, value: int) -> None:
