@@ -14,6 +14,7 @@ from api.permissions import SchoolHostOnly, request_access
 from catalogue.models import Period
 from catalogue.selectors import period_by_code
 from core.errors import ForbiddenError, NotFoundError
+from core.language import current_language
 from submissions import selectors
 from submissions.models import Channel
 from submissions.services import (
@@ -117,7 +118,7 @@ class SubmissionView(APIView):
                 not_applicable=data.validated_data["not_applicable"],
             ),
             actor=api_actor(request),
-            language=get_language() or "vi",
+            language=current_language(),
         )
         return Response(submission_state(request, period))
 

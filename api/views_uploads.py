@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -15,13 +14,19 @@ from rest_framework.views import APIView
 from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
 from api.views_submissions import api_actor, resolve_period
 from catalogue.selectors import catalogue_for_year
+from core import filetypes
 from core.errors import DomainError, ForbiddenError
+from core.language import current_language
 from imports.services import bulk_process
-from submissions.imports import upload_process
 from submissions.selectors import values_of
-from submissions.spreadsheets import MAX_BYTES, build_template_csv, build_template_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from submissions.spreadsheets import (
+    UploadKind,
+    UploadRefused,
+    build_template_csv,
+    build_template_xlsx,
+    check_upload_size,
+)
+from submissions.uploads import upload_process
 
 
 class TemplateView(APIView):
@@ -39,12 +44,12 @@ class TemplateView(APIView):
             "school_name": school.name_vi,
             "period_code": period.code,
             "values": values_of(period=period).values,
-            "language": get_language() or "vi",
+            "language": current_language(),
         }
         if self.kind == "xlsx":
-            body, content_type = build_template_xlsx(**arguments), XLSX
+            body, content_type = build_template_xlsx(**arguments), filetypes.XLSX
         else:
-            body, content_type = build_template_csv(**arguments), "text/csv; charset=utf-8"
+            body, content_type = build_template_csv(**arguments), filetypes.CSV
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{school.schema_name}-{period.code}.{self.kind}"'
@@ -58,12 +63,14 @@ class UploadInput(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=0)
 
 
-def read_upload(request: Request) -> tuple[bytes, str, bool, int | None]:
+def read_upload(request: Request, kind: UploadKind) -> tuple[bytes, str, bool, int | None]:
     data = UploadInput(data=request.data)
     data.is_valid(raise_exception=True)
     upload = data.validated_data["file"]
-    if upload.size > MAX_BYTES * 4:
-        raise DomainError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_BYTES * 4 // 1_000_000})
+    try:
+        check_upload_size(upload.size, kind=kind, filename=upload.name or "")
+    except UploadRefused as refusal:
+        raise DomainError(refusal.message(current_language())) from refusal
     return (
         upload.read(),
         upload.name,
@@ -81,7 +88,7 @@ class UploadView(APIView):
         period = resolve_period(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
-        data, name, dry_run, version = read_upload(request)
+        data, name, dry_run, version = read_upload(request, "school")
         result = upload_process(
             school=request.tenant,  # type: ignore[attr-defined]
             period=period,
@@ -90,7 +97,7 @@ class UploadView(APIView):
             actor=api_actor(request),
             dry_run=dry_run,
             expected_version=version,
-            language=get_language() or "vi",
+            language=current_language(),
         )
         code = status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK
         return Response(result.as_dict(), status=code)
@@ -102,13 +109,13 @@ class BulkUploadView(APIView):
 
     @extend_schema(request={"multipart/form-data": UploadInput})
     def post(self, request: Request) -> Response:
-        data, name, dry_run, _version = read_upload(request)
+        data, name, dry_run, _version = read_upload(request, "bulk")
         result = bulk_process(
             user=request.user,  # type: ignore[arg-type]
             data=data,
             filename=name,
             dry_run=dry_run,
-            language=get_language() or "vi",
+            language=current_language(),
         )
         code: int
         if result.forbidden:

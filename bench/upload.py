@@ -24,7 +24,6 @@ from bench.world import Area, catalogue_of, full_values, period, provisioned_sch
 from catalogue.selectors import catalogue_for_year
 from catalogue.spec import Catalogue
 from imports.services import bulk_process
-from submissions.imports import upload_process
 from submissions.services import Actor
 from submissions.spreadsheets import (
     build_template_csv,
@@ -32,6 +31,7 @@ from submissions.spreadsheets import (
     parse_bulk_upload,
     parse_values_upload,
 )
+from submissions.uploads import upload_process
 from submissions.validation import validate_entries
 from tenants.services import department_role_grant, user_ensure
 

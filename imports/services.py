@@ -15,21 +15,18 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from core.errors import ConflictError
 from imports.models import BulkUpload
-from submissions.imports import diff_values, problem_dict
-from submissions.models import Channel, Status, Submission
-from submissions.selectors import values_of
+from imports.selectors import bulk_allowed_schools, periods_by_code, schools_by_slug
+from submissions.models import Channel, Status
+from submissions.selectors import submission_of, values_of
 from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
-from submissions.spreadsheets import MAX_BYTES, parse_bulk_upload
-from tenants.models import ClusterMembership, ClusterRole, School
-from tenants.selectors import department_membership
+from submissions.spreadsheets import MAX_BULK_BYTES, parse_bulk_upload
+from submissions.uploads import diff_values, problem_dict
 
 
 @dataclass
@@ -61,21 +58,6 @@ class BulkResult:
         }
 
 
-def bulk_allowed_schools(*, user: User, year: int) -> set[str] | None:
-    """Slugs the user may backfill for a period of `year`; None means every school."""
-    if department_membership(user) is not None:
-        return None
-    current_year = timezone.localdate().year
-    led = ClusterMembership.objects.filter(
-        school__staff__user=user, role=ClusterRole.LEAD, year__in={year, current_year}
-    ).values_list("cluster_id", flat=True)
-    return set(
-        ClusterMembership.objects.filter(cluster_id__in=list(led), year=year).values_list(
-            "school__schema_name", flat=True
-        )
-    )
-
-
 def _error(row: int | None, message: str) -> dict[str, Any]:
     return {"sheet": None, "row": row, "column": None, "code": None, "message": message}
 
@@ -104,11 +86,8 @@ def bulk_process(
         groups[(row.school, row.period)][row.code] = row.value
         first_row.setdefault((row.school, row.period), row.row_number)
 
-    schools = {
-        s.schema_name: s
-        for s in School.objects.schools().filter(schema_name__in={k[0] for k in groups})
-    }
-    periods = {p.code: p for p in Period.objects.filter(code__in={k[1] for k in groups})}
+    schools = schools_by_slug(key[0] for key in groups)
+    periods = periods_by_code(key[1] for key in groups)
     allowed_by_year: dict[int, set[str] | None] = {}
     for (slug, code), _values in groups.items():
         row_number = first_row[(slug, code)]
@@ -142,7 +121,7 @@ def bulk_process(
         for (slug, code), values in groups.items():
             school, period = schools[slug], periods[code]
             with schema_context(school.schema_name):
-                submission = Submission.objects.filter(period=period).first()
+                submission = submission_of(period=period)
                 current = values_of(period=period).values
             versions[(slug, code)] = submission.version if submission else 0
             if submission is not None and submission.status not in (Status.DRAFT, Status.RETURNED):
@@ -227,7 +206,7 @@ def _change_keys(changes: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
 def _store(
     *, user: User, data: bytes, filename: str, dry_run: bool, result: BulkResult
 ) -> int | None:
-    if len(data) > MAX_BYTES * 4:
+    if len(data) > MAX_BULK_BYTES:
         return None
     digest = hashlib.sha256(data).hexdigest()
     upload = BulkUpload(

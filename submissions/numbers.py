@@ -3,7 +3,15 @@
 A school's figures arrive from a form, a spreadsheet cell (already an int or a float),
 a CSV or a pasted report line. Vietnamese writing separates thousands with a dot
 ("1.793", "12.378"), puts a leading zero on small counts ("03 đề tài") and often
-keeps the counting word after the number ("2.546 học viên"). Those are accepted.
+keeps the counting word after the number ("2.546 học viên"). Those are accepted, the
+counting word only when it is one (a unit of the catalogue) and, when the caller says
+which unit the field counts, only when it names that unit ("47 học viên" is refused in
+a field of classes).
+
+Entry never guesses: a word that multiplies ("3 nghìn", "4 triệu") is refused, with
+the reading offered ("Có phải 3.000?") because it is unambiguous; any other word
+("3415 abc"), a second number, scientific notation ("1e3", said as such) are refused
+with what was read and what to type.
 
 Anything that could be read two ways, or that looks like a slip, is refused with a
 message in Vietnamese and English instead of being guessed: a comma ("1,5" decimal?
@@ -12,6 +20,10 @@ in place of a digit ("l206"), formula text ("=SUM(A1)"), negative numbers.
 
 Blank is not zero: "", None, "-" (and the dashes reports use for "nothing") and an
 empty spreadsheet cell (NaN) give `value=None`; "0" gives 0.
+
+A decimal from a workbook (`parse_count(..., workbook=True)`) where a count is
+expected is most often "1.793" stored as 1.793 by a spreadsheet set to an English
+locale; the refusal names the integer probably meant (1793).
 
 Bounds that depend on the indicator (`IndicatorSpec.max_value`) are checked by
 `submissions.validation`; the only ceiling here is `ABSOLUTE_MAX`, past which a
@@ -30,6 +42,7 @@ from decimal import Decimal
 from numbers import Integral, Real
 
 from catalogue.spec import UNITS
+from core.formatting import format_number as _format_number
 
 __all__ = [
     "ABSOLUTE_MAX",
@@ -49,7 +62,23 @@ AMBIGUOUS = "ambiguous"
 TOO_LARGE = "too_large"
 FORMULA = "formula"
 TYPING_SLIP = "typing_slip"
-PROBLEM_CODES = (NEGATIVE, NOT_INTEGER, NOT_A_NUMBER, AMBIGUOUS, TOO_LARGE, FORMULA, TYPING_SLIP)
+MAGNITUDE_WORD = "magnitude_word"
+WRONG_UNIT = "wrong_unit"
+TRAILING_WORDS = "trailing_words"
+SCIENTIFIC = "scientific_notation"
+PROBLEM_CODES = (
+    NEGATIVE,
+    NOT_INTEGER,
+    NOT_A_NUMBER,
+    AMBIGUOUS,
+    TOO_LARGE,
+    FORMULA,
+    TYPING_SLIP,
+    MAGNITUDE_WORD,
+    WRONG_UNIT,
+    TRAILING_WORDS,
+    SCIENTIFIC,
+)
 
 # No count a school reports comes near this; past it a float has lost its last digits
 # anyway. Indicator-specific bounds are much lower (see `IndicatorSpec.max_value`).
@@ -66,13 +95,54 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _NUMBER = r"[0-9]+(?:[., ][0-9]+)*"
 _NUMBER_WITH_UNIT = re.compile(rf"(?P<number>{_NUMBER})(?: (?P<unit>[^\W\d_][^\d]*))?")
 _NUMBERS_ANYWHERE = re.compile(_NUMBER)
+# A number then words, with or without a space ("3 nghìn", "3k", "4 triệu học viên").
+_NUMBER_THEN_WORDS = re.compile(rf"(?P<number>{_NUMBER}) ?(?P<words>[^\W\d_][^\d]*)")
+# Scientific notation, as a spreadsheet shows a large or pasted number: "1e3", "1,5E+04".
+_SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]{1,3}")
+
+# Words that multiply the number before them. The hub never multiplies: it refuses and
+# offers the product, which is unambiguous for a whole number.
+_MAGNITUDES: dict[str, int] = {
+    "trăm": 100,
+    "tram": 100,
+    "hundred": 100,
+    "nghìn": 1_000,
+    "nghin": 1_000,
+    "ngàn": 1_000,
+    "ngan": 1_000,
+    "k": 1_000,
+    "thousand": 1_000,
+    "triệu": 1_000_000,
+    "trieu": 1_000_000,
+    "tr": 1_000_000,
+    "million": 1_000_000,
+    "m": 1_000_000,
+    "tỷ": 1_000_000_000,
+    "tỉ": 1_000_000_000,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+
+
+def _unit_words() -> dict[str, str]:
+    """Counting word (lower case, as typed after a number) -> catalogue unit."""
+    words: dict[str, str] = {}
+    for unit, (vi, en) in UNITS.items():
+        for word in (vi, en, en[:-1] if en.endswith("s") else en):
+            words.setdefault(word.lower(), unit)
+        if en.endswith("es"):
+            words.setdefault(en[:-2].lower(), unit)
+    words.setdefault("person", "person")
+    return words
+
+
+#: Every counting word the hub accepts after a number, and the unit it names.
+UNIT_WORDS: dict[str, str] = _unit_words()
 
 # Letters that hand typing and OCR put where a digit belongs, and back.
 _LETTER_FOR_DIGIT = str.maketrans("lI|Oo", "11100")
 _DIGIT_FOR_LETTER = str.maketrans("10", "lo")
-
-# English grouping "12,378.5" to Vietnamese "12.378,5".
-_SWAP_SEPARATORS = str.maketrans(",.", ".,")
 
 # Counting words, to recognise "1ớp" as the word "lớp" typed with a digit.
 _COUNTING_WORDS = frozenset(word for vi, _en in UNITS.values() for word in (vi, vi.split()[0])) | {
@@ -91,14 +161,9 @@ def is_english(language: str) -> bool:
 
 
 def format_number(value: int | float, language: str = "vi") -> str:
-    """12378 → "12.378" in Vietnamese, "12,378" in English; 12.5 → "12,5" / "12.5"."""
-    if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    if is_english(language):
-        return text
-    return text.translate(_SWAP_SEPARATORS)
+    """`core.formatting.format_number`, for callers outside this module that still pass
+    "en-us" and the like; new code imports core.formatting."""
+    return _format_number(value, "en" if is_english(language) else "vi")
 
 
 @dataclass(frozen=True)
@@ -129,13 +194,19 @@ class ParsedCount:
 _BLANK = ParsedCount(None)
 
 
-def parse_count(raw: object) -> ParsedCount:
-    """Read one count. Never raises; a refusal comes back as `ParsedCount.error`."""
+def parse_count(raw: object, *, unit: str | None = None, workbook: bool = False) -> ParsedCount:
+    """Read one count. Never raises; a refusal comes back as `ParsedCount.error`.
+
+    `unit` is the catalogue unit the field counts ("class"): a counting word after the
+    number must then name it. `workbook` says the value is a cell a spreadsheet
+    program stored, so a decimal is read as a misplaced thousands dot and the integer
+    probably meant is named.
+    """
     if raw is None:
         return _BLANK
     if isinstance(raw, bool):
-        # True/False are ints to Python, but never a count.
-        return _refuse(NOT_A_NUMBER, _shown(raw), _generic_vi, _generic_en)
+        # True/False are ints to Python, but never a count; shown as JSON writes them.
+        return _refuse(NOT_A_NUMBER, _shown(raw), _boolean_vi, _boolean_en)
     if isinstance(raw, Integral):
         return _from_int(int(raw), _shown(raw))
     if isinstance(raw, Decimal):
@@ -147,9 +218,20 @@ def parse_count(raw: object) -> ParsedCount:
         if math.isnan(number):
             # An empty spreadsheet cell read through pandas.
             return _BLANK
+        if workbook:
+            meant = _thousands_meant(number)
+            if meant is not None:
+                return _refuse(
+                    NOT_INTEGER,
+                    _shown(raw),
+                    _workbook_decimal_vi,
+                    _workbook_decimal_en,
+                    suggestion=meant,
+                    plain=str(meant),
+                )
         return _from_real(number, _shown(raw))
     if isinstance(raw, str):
-        return _from_text(raw)
+        return _from_text(raw, unit)
     return _refuse(NOT_A_NUMBER, _shown(raw), _generic_vi, _generic_en)
 
 
@@ -182,7 +264,18 @@ def _from_real(value: float | Decimal, shown: str) -> ParsedCount:
 # --- text ----------------------------------------------------------------------------
 
 
-def _from_text(raw: str) -> ParsedCount:
+def _thousands_meant(number: float) -> int | None:
+    """1.793 -> 1793: the integer a decimal with one to three decimals stands for when
+    its point was a thousands dot; None for whole numbers and other decimals."""
+    if number.is_integer() or not 0 < number < 10**12:
+        return None
+    thousands = round(number * 1000)
+    if abs(thousands - number * 1000) > 1e-6 * max(1.0, number):
+        return None
+    return thousands
+
+
+def _from_text(raw: str, unit: str | None = None) -> ParsedCount:
     # NFKC folds full-width digits and non-breaking/narrow spaces; NFC comes with it,
     # so decomposed Vietnamese (from macOS or a PDF) reads like composed.
     text = unicodedata.normalize("NFKC", raw).translate(_INVISIBLE)
@@ -197,10 +290,101 @@ def _from_text(raw: str) -> ParsedCount:
     if text[0] == "+" and text[1:2].isdigit():
         text = text[1:]
 
+    if _SCIENTIFIC.fullmatch(text):
+        return _scientific(text, shown)
+    words_match = _NUMBER_THEN_WORDS.fullmatch(text)
+    if words_match is not None:
+        words = words_match["words"].strip()
+        factor = _MAGNITUDES.get(words.split(" ")[0].lower().rstrip("."))
+        if factor is not None:
+            return _magnitude(words_match["number"], words, factor, shown)
     match = _NUMBER_WITH_UNIT.fullmatch(text)
     if match is None:
         return _unreadable(text, shown)
-    return _from_digits(match["number"], shown)
+    parsed = _from_digits(match["number"], shown)
+    if parsed.error is not None or match["unit"] is None:
+        return parsed
+    named = _counting_unit(match["unit"])
+    if named is None:
+        # "3415 abc": a number and words that count nothing the hub knows.
+        return _refuse(
+            TRAILING_WORDS,
+            shown,
+            _trailing_vi,
+            _trailing_en,
+            words=match["unit"].strip(),
+            number_vi=_format_number(parsed.value or 0, "vi"),
+            number_en=_format_number(parsed.value or 0, "en"),
+        )
+    if unit is not None and named != unit:
+        # "47 học viên" in a field of classes: the number may be of another figure.
+        expected_vi, expected_en = UNITS.get(unit, (unit, unit))
+        return _refuse(
+            WRONG_UNIT,
+            shown,
+            _wrong_unit_vi,
+            _wrong_unit_en,
+            word=match["unit"].strip(),
+            expected_vi=expected_vi,
+            expected_en=expected_en,
+        )
+    return parsed
+
+
+def _counting_unit(words: str) -> str | None:
+    """The unit named by the counting word that `words` start with ("lớp", "cuộc hội
+    thảo", "học viên K70"), or None when they do not start with one."""
+    tokens = words.strip().lower().split(" ")
+    for length in range(len(tokens), 0, -1):
+        unit = UNIT_WORDS.get(" ".join(tokens[:length]))
+        if unit is not None:
+            return unit
+    return None
+
+
+def _magnitude(number: str, words: str, factor: int, shown: str) -> ParsedCount:
+    """ "3 nghìn": refused; the product is offered when the number is whole."""
+    base = _from_digits(number, shown)
+    word = words.split(" ")[0]
+    if base.value is None:
+        return _refuse(MAGNITUDE_WORD, shown, _magnitude_vi, _magnitude_en, word=word)
+    meant = base.value * factor
+    if meant > ABSOLUTE_MAX:
+        return _refuse(TOO_LARGE, shown, _too_large_vi, _too_large_en)
+    return _refuse(
+        MAGNITUDE_WORD,
+        shown,
+        _magnitude_offer_vi,
+        _magnitude_offer_en,
+        suggestion=meant,
+        word=word,
+        meant_vi=_format_number(meant, "vi"),
+        meant_en=_format_number(meant, "en"),
+        plain=str(meant),
+    )
+
+
+def _scientific(text: str, shown: str) -> ParsedCount:
+    """ "1e3": scientific notation, as spreadsheets show long numbers. Said as such,
+    with the whole number it stands for when it is one."""
+    mantissa, _e, exponent = text.lower().partition("e")
+    try:
+        value = Decimal(mantissa.replace(",", ".")).scaleb(int(exponent))
+    except ArithmeticError:
+        value = None
+    if value is not None and value == value.to_integral_value() and 0 <= value <= ABSOLUTE_MAX:
+        meant = int(value)
+        return _refuse(
+            SCIENTIFIC,
+            shown,
+            _scientific_offer_vi,
+            _scientific_offer_en,
+            suggestion=meant,
+            meant_vi=_format_number(meant, "vi"),
+            meant_en=_format_number(meant, "en"),
+            plain=str(meant),
+        )
+    return _refuse(SCIENTIFIC, shown, _scientific_vi, _scientific_en)
 
 
 def _from_digits(number: str, shown: str) -> ParsedCount:
@@ -222,7 +406,7 @@ def _from_digits(number: str, shown: str) -> ParsedCount:
                 _comma_thousands_vi,
                 _comma_thousands_en,
                 suggestion=suggestion,
-                dotted=format_number(suggestion, "vi"),
+                dotted=_format_number(suggestion, "vi"),
                 plain=str(suggestion),
             )
         return _refuse(AMBIGUOUS, shown, _comma_vi, _comma_en)
@@ -267,8 +451,8 @@ def _unreadable(text: str, shown: str) -> ParsedCount:
                     _slip_number_en,
                     suggestion=guess.value,
                     letters=letters,
-                    guess_vi=format_number(guess.value, "vi"),
-                    guess_en=format_number(guess.value, "en"),
+                    guess_vi=_format_number(guess.value, "vi"),
+                    guess_en=_format_number(guess.value, "en"),
                 )
         # "1ớp": the word "lớp" with a digit typed for the letter.
         word = first.translate(_DIGIT_FOR_LETTER).lower()
@@ -283,7 +467,9 @@ def _unreadable(text: str, shown: str) -> ParsedCount:
 
 
 def _shown(raw: object) -> str:
-    text = raw if isinstance(raw, str) else repr(raw) if isinstance(raw, bool) else str(raw)
+    if isinstance(raw, bool):
+        return "true" if raw else "false"  # as JSON writes it, never Python's "True"
+    text = raw if isinstance(raw, str) else str(raw)
     text = text.strip()
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -414,3 +600,62 @@ _mixed_en = (
 
 _generic_vi = "Không đọc được “{raw}” thành một số. Hãy nhập chữ số; nhập 0 nếu không có."
 _generic_en = "“{raw}” cannot be read as a number. Type digits; type 0 if there were none."
+
+_boolean_vi = "“{raw}” là giá trị đúng/sai, không phải số. Hãy nhập chữ số; nhập 0 nếu không có."
+_boolean_en = "“{raw}” is a true/false value, not a number. Type digits; type 0 if there were none."
+
+_magnitude_offer_vi = (
+    "“{raw}” có chữ “{word}”; hệ thống không tự nhân số lên. Có phải {meant_vi}? "
+    "Nếu đúng, hãy nhập {meant_vi} (chỉ bằng chữ số)."
+)
+_magnitude_offer_en = (
+    "“{raw}” has the word “{word}”; numbers are never multiplied for you. Did you mean "
+    "{meant_en}? If so, type {plain} (digits only)."
+)
+_magnitude_vi = "“{raw}” có chữ “{word}”; hãy nhập số đầy đủ, chỉ bằng chữ số."
+_magnitude_en = "“{raw}” has the word “{word}”; type the whole number, in digits only."
+
+_trailing_vi = (
+    "Đọc được số {number_vi} kèm chữ “{words}”, không phải đơn vị đếm. "
+    "Hãy chỉ nhập chữ số; ghi chú (nếu có) để ở ô giải trình."
+)
+_trailing_en = (
+    "Read the number {number_en} followed by “{words}”, which is not a counting unit. "
+    "Type digits only; put any remark in the explanation."
+)
+
+_wrong_unit_vi = (
+    "“{raw}” ghi đơn vị “{word}”, nhưng chỉ tiêu này đếm “{expected_vi}”; "
+    "có thể số này là của chỉ tiêu khác. Hãy nhập số {expected_vi}, chỉ bằng chữ số."
+)
+_wrong_unit_en = (
+    "“{raw}” counts “{word}”, but this indicator counts {expected_en}; the number may "
+    "belong to another indicator. Type the number of {expected_en}, in digits only."
+)
+
+_scientific_offer_vi = (
+    "“{raw}” là số viết dạng lũy thừa (ký hiệu khoa học), thường do bảng tính tự đổi. "
+    "Có phải {meant_vi}? Nếu đúng, hãy nhập {meant_vi}."
+)
+_scientific_offer_en = (
+    "“{raw}” is scientific notation, as spreadsheets show long numbers. Did you mean "
+    "{meant_en}? If so, type {plain}."
+)
+_scientific_vi = (
+    "“{raw}” là số viết dạng lũy thừa (ký hiệu khoa học) và không phải số nguyên; "
+    "hãy nhập số đầy đủ bằng chữ số."
+)
+_scientific_en = (
+    "“{raw}” is scientific notation and not a whole number; type the whole number in digits."
+)
+
+_workbook_decimal_vi = (
+    "Ô chứa số thập phân {raw}, nhưng chỉ tiêu này là số nguyên. Có lẽ bảng tính "
+    "(đặt ngôn ngữ tiếng Anh) đã đọc dấu chấm ngăn cách hàng nghìn thành dấu thập "
+    "phân: có phải {plain}? Hãy nhập lại {plain}, không có dấu chấm."
+)
+_workbook_decimal_en = (
+    "The cell holds the decimal {raw}, but this indicator is a whole number. A "
+    "spreadsheet set to English probably read a Vietnamese thousands dot as a decimal "
+    "point: did you mean {plain}? Type {plain} again, without the dot."
+)

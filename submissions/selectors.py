@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from catalogue.models import Period
-from submissions.models import AuditEntry, Narrative, Submission, Value
+from submissions.models import AuditEntry, Narrative, Submission, Upload, Value
 
 
 @dataclass
@@ -62,3 +62,36 @@ def history_for(*, period: Period) -> dict[str, list[tuple[str, int]]]:
 
 def audit_of(*, period: Period) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(submission__period=period))
+
+
+# --- a school's uploads (the kept original files) --------------------------------------
+
+
+def uploads_of(*, period: Period, limit: int) -> list[Upload]:
+    """The latest uploads of a period, newest first."""
+    return list(Upload.objects.filter(period=period).order_by("-uploaded_at", "-id")[:limit])
+
+
+def upload_of(*, period: Period, upload_id: int) -> Upload | None:
+    return Upload.objects.filter(pk=upload_id, period=period).first()
+
+
+def dry_run_of(*, period: Period, upload_id: int, username: str) -> Upload | None:
+    """A dry run of this period sent by `username`: the only one they may confirm."""
+    return Upload.objects.filter(
+        pk=upload_id, period=period, dry_run=True, uploaded_by=username
+    ).first()
+
+
+def applied_copy_of(*, upload: Upload) -> Upload | None:
+    """The same file (by content) applied for the same period since `upload` was sent."""
+    return (
+        Upload.objects.filter(
+            period=upload.period_id,
+            sha256=upload.sha256,
+            applied=True,
+            uploaded_at__gte=upload.uploaded_at,
+        )
+        .order_by("-uploaded_at")
+        .first()
+    )

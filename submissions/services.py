@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
+from catalogue.spec import Catalogue
 from core.errors import ConflictError, DomainError, NotFoundError
 from submissions.models import (
     AuditEntry,
@@ -24,6 +25,7 @@ from submissions.models import (
     Submission,
     Value,
 )
+from submissions.numbers import WRONG_UNIT, parse_count
 from submissions.selectors import history_for, values_of
 from submissions.signals import submission_changed
 from submissions.validation import Finding, blocking_findings, findings_for_submit, validate_entries
@@ -109,6 +111,28 @@ def _audit(
     )
 
 
+def _unit_refusals(catalogue: Catalogue, raw_values: Mapping[str, object]) -> dict[str, Finding]:
+    """Typed values whose counting word names another unit than the indicator's
+    ("47 học viên" in a field of classes), refused as the other refusals are."""
+    refused: dict[str, Finding] = {}
+    for code, raw in raw_values.items():
+        indicator = catalogue.by_code.get(code)
+        if indicator is None or not isinstance(raw, str):
+            continue
+        problem = parse_count(raw, unit=indicator.unit).error
+        if problem is None or problem.code != WRONG_UNIT:
+            continue
+        refused[code] = Finding(
+            code=code,
+            kind="error",
+            blocking=True,
+            message_vi=f"{indicator.label_vi}: {problem.message_vi}",
+            message_en=f"{indicator.label_en}: {problem.message_en}",
+            rule=problem.code,
+        )
+    return refused
+
+
 def submission_update(
     *,
     school: School,
@@ -124,7 +148,12 @@ def submission_update(
     and keeps the version.
     """
     catalogue = catalogue_for_year(period.year)
-    parsed, errors = validate_entries(catalogue=catalogue, raw_values=changes.values)
+    wrong_units = _unit_refusals(catalogue, changes.values)
+    parsed, errors = validate_entries(
+        catalogue=catalogue,
+        raw_values={code: raw for code, raw in changes.values.items() if code not in wrong_units},
+    )
+    errors += wrong_units.values()
     unknown_sections = set(changes.narratives) - set(NarrativeSection.values)
     for code in {*changes.explanations, *changes.not_applicable} - set(catalogue.by_code):
         errors.append(
@@ -352,26 +381,6 @@ def submission_reopen(*, school: School, period: Period, actor: Actor, reason: s
 def queue_publish(*, school: School, period: Period) -> None:
     """Announce the change; aggregation publishes it after commit."""
     submission_changed.send(sender=Submission, school=school, period=period)
-
-
-def apply_import(
-    *,
-    school: School,
-    period: Period,
-    expected_version: int,
-    values: Mapping[str, int | None],
-    actor: Actor,
-    language: str = "vi",
-) -> tuple[Submission, list[AuditEntry]]:
-    """Save values read from an uploaded file through the same rules as the form."""
-    return submission_update(
-        school=school,
-        period=period,
-        expected_version=expected_version,
-        changes=Changes(values=dict(values)),
-        actor=actor,
-        language=language,
-    )
 
 
 def submission_record_historical(

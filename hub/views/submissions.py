@@ -21,17 +21,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code, periods_list
 from catalogue.spec import UNITS, Catalogue, IndicatorSpec
 from core.errors import ConflictError, DomainError
+from core.formatting import format_count, format_number
+from core.language import current_language, pick
 from submissions import selectors
 from submissions.models import AuditEntry, Channel, NarrativeSection, Status, Submission
-from submissions.numbers import format_number, is_english, parse_count
+from submissions.numbers import parse_count
 from submissions.services import (
     Actor,
     Changes,
@@ -104,10 +106,6 @@ YES_NO: dict[str, StrOrPromise] = {
 # --- helpers --------------------------------------------------------------------------
 
 
-def _language() -> str:
-    return get_language() or "vi"
-
-
 def _period_or_404(code: str) -> Period:
     period = period_by_code(code)
     if period is None:
@@ -122,16 +120,16 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _period_label(period: Period) -> str:
-    return period.label_en if is_english(_language()) else period.label_vi
+    return pick(period.label_vi, period.label_en)
 
 
 def _label(indicator: IndicatorSpec) -> str:
-    return indicator.label_en if is_english(_language()) else indicator.label_vi
+    return pick(indicator.label_vi, indicator.label_en)
 
 
 def _unit(indicator: IndicatorSpec) -> str:
     vi, en = UNITS.get(indicator.unit, (indicator.unit, indicator.unit))
-    return en if is_english(_language()) else vi
+    return pick(vi, en)
 
 
 def field_id(code: str) -> str:
@@ -147,11 +145,15 @@ def _shown_number(value: int | None) -> str:
     """
     if value is None:
         return ""
-    return str(value) if is_english(_language()) else format_number(value, "vi")
+    return (
+        format_count(value, "vi", leading_zero=False) if current_language() == "vi" else str(value)
+    )
 
 
-def _read_count(raw: str) -> int | None:
-    return parse_count(raw).value
+def _read_count(catalogue: Catalogue, code: str, raw: str) -> int | None:
+    """A typed value as the sums under the form read it (None when refused)."""
+    indicator = catalogue.by_code.get(code)
+    return parse_count(raw, unit=indicator.unit if indicator else None).value
 
 
 def _editing_lock(submission: Submission | None, period: Period) -> str | None:
@@ -245,7 +247,7 @@ def _finding_view(finding: Finding) -> dict[str, object]:
         "anchor": field_id(finding.code),
         "kind": finding.kind,
         "kind_label": FINDING_KIND_LABELS.get(finding.kind, finding.kind),
-        "message": finding.message(_language()),
+        "message": finding.message(current_language()),
         "blocking": finding.blocking,
         "explained": finding.explained,
     }
@@ -372,7 +374,7 @@ def _sections(
         notes = dict(current.explanations)
     else:
         raws = dict(typed.values)
-        values = {code: _read_count(raw) for code, raw in typed.values.items()}
+        values = {code: _read_count(catalogue, code, raw) for code, raw in typed.values.items()}
         not_applicable = set(typed.not_applicable)
         notes = {**current.explanations, **typed.notes}
 
@@ -396,7 +398,7 @@ def _sections(
         sections.append(
             {
                 "code": section.code,
-                "label": section.label_en if is_english(_language()) else section.label_vi,
+                "label": pick(section.label_vi, section.label_en),
                 "rows": rows,
             }
         )
@@ -456,7 +458,7 @@ def _render_page(
         "can_reopen": (access.can_approve or access.is_department)
         and submission is not None
         and lock is not None,
-        "language": _language(),
+        "language": current_language(),
     }
     return render(request, "submissions/form.html", context, status=status)
 
@@ -487,7 +489,7 @@ def submission_page(request: HttpRequest, period_code: str) -> HttpResponse:
             expected_version=typed.version,
             changes=typed.changes(),
             actor=_actor(request),
-            language=_language(),
+            language=current_language(),
         )
     except SubmissionInvalid as error:
         return _render_page(
@@ -522,7 +524,7 @@ def _submit(request: HttpRequest, period: Period, version: int | None) -> HttpRe
             period=period,
             actor=_actor(request),
             expected_version=version,
-            language=_language(),
+            language=current_language(),
         )
     except DomainError as error:
         # Blocking findings are listed at the top of the form and next to each field.
@@ -623,7 +625,7 @@ def _audit_text(entry: AuditEntry, text: str | None) -> str:
         return ""
     if entry.kind == AuditEntry.Kind.VALUE:
         try:
-            return format_number(int(text), _language())
+            return format_number(int(text), current_language())
         except ValueError:
             return text
     if entry.kind == AuditEntry.Kind.STATUS:

@@ -11,7 +11,6 @@ from submissions.numbers import (
     PROBLEM_CODES,
     ParsedCount,
     Problem,
-    format_number,
     parse_count,
 )
 
@@ -101,6 +100,14 @@ def test_zero_is_a_value_not_a_blank() -> None:
         (float("inf"), "not_a_number"),
         ([12], "not_a_number"),
         ("99999999999999999999", "too_large"),
+        ("3 nghìn", "magnitude_word"),  # never multiplied for the person
+        ("4 triệu", "magnitude_word"),
+        ("3k", "magnitude_word"),
+        ("2,5 triệu", "magnitude_word"),
+        ("3415 abc", "trailing_words"),  # a number and words that count nothing
+        ("12 cái gì đó", "trailing_words"),
+        ("1e3", "scientific_notation"),  # not "more than one number"
+        ("1,5E+04", "scientific_notation"),
         (1e20, "too_large"),
     ],
 )
@@ -183,19 +190,84 @@ def test_problem_message_picks_language() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "vi", "en"),
+    ("raw", "meant", "vi", "en"),
     [
-        (0, "0", "0"),
-        (999, "999", "999"),
-        (1793, "1.793", "1,793"),
-        (12378, "12.378", "12,378"),
-        (1_000_000, "1.000.000", "1,000,000"),
-        (-131, "-131", "-131"),
-        (12.5, "12,5", "12.5"),
-        (1234.25, "1.234,25", "1,234.25"),
-        (40.0, "40", "40"),
+        ("3 nghìn", 3000, "Có phải 3.000?", "Did you mean 3,000?"),
+        ("4 triệu", 4_000_000, "Có phải 4.000.000?", "Did you mean 4,000,000?"),
+        ("2 tỷ", 2_000_000_000, "Có phải 2.000.000.000?", "Did you mean 2,000,000,000?"),
+        ("1e3", 1000, "Có phải 1.000?", "Did you mean 1,000?"),
     ],
 )
-def test_format_number(value: float, vi: str, en: str) -> None:
-    assert format_number(value, "vi") == vi
-    assert format_number(value, "en") == en
+def test_unambiguous_readings_are_offered_never_used(
+    raw: str, meant: int, vi: str, en: str
+) -> None:
+    parsed = parse_count(raw)
+    assert parsed.value is None  # refused: the person types the number
+    assert parsed.error is not None
+    assert parsed.error.suggestion == meant
+    assert vi in parsed.error.message_vi
+    assert en in parsed.error.message_en
+
+
+def test_an_ambiguous_magnitude_offers_nothing() -> None:
+    problem = parse_count("2,5 triệu").error
+    assert problem is not None and problem.suggestion is None
+    assert "“triệu”" in problem.message_vi
+
+
+def test_scientific_notation_is_named_not_called_two_numbers() -> None:
+    problem = parse_count("1e3").error
+    assert problem is not None
+    assert "ký hiệu khoa học" in problem.message_vi
+    assert "scientific notation" in problem.message_en
+    assert "more than one number" not in problem.message_en
+
+
+def test_trailing_words_say_what_was_read() -> None:
+    problem = parse_count("3415 abc").error
+    assert problem is not None and problem.suggestion is None
+    assert "3.415" in problem.message_vi and "“abc”" in problem.message_vi
+    assert "3,415" in problem.message_en
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "value"),
+    [
+        ("47 lớp", "class", 47),
+        ("47 classes", "class", 47),
+        ("2.546 học viên", "learner", 2546),
+        ("03 đề tài", "project", 3),
+        ("47", "class", 47),
+        ("47 lớp học", "class", 47),  # the counting word may be followed by words
+        ("05 cuộc hội thảo", "event", 5),
+    ],
+)
+def test_the_counting_word_of_the_field_is_accepted(raw: str, unit: str, value: int) -> None:
+    assert parse_count(raw, unit=unit) == ParsedCount(value)
+
+
+def test_a_counting_word_of_another_unit_is_refused() -> None:
+    problem = parse_count("47 học viên", unit="class").error
+    assert problem is not None and problem.code == "wrong_unit"
+    assert "“học viên”" in problem.message_vi and "“lớp”" in problem.message_vi
+    assert "counts classes" in problem.message_en
+    # Without a field to compare with, a counting word is still read.
+    assert parse_count("47 học viên") == ParsedCount(47)
+
+
+@pytest.mark.parametrize(("raw", "meant"), [(1.793, 1793), (12.378, 12378), (2.5, 2500)])
+def test_a_workbook_decimal_names_the_integer_meant(raw: float, meant: int) -> None:
+    problem = parse_count(raw, workbook=True).error
+    assert problem is not None and problem.code == "not_integer"
+    assert problem.suggestion == meant
+    assert f"có phải {meant}?" in problem.message_vi
+    assert f"did you mean {meant}?" in problem.message_en
+    # Typed (not from a workbook), a decimal is refused without a guess.
+    assert parse_count(raw).error.suggestion is None  # type: ignore[union-attr]
+
+
+def test_json_true_is_echoed_as_json() -> None:
+    problem = parse_count(True).error
+    assert problem is not None
+    assert "“true”" in problem.message_vi and "“true”" in problem.message_en
+    assert "True" not in problem.message_vi + problem.message_en

@@ -206,3 +206,11 @@ def test_bulk_page_in_english(world, page_client):
     html = text(dry_run(client, bulk_file(BACKFILL[:2]), **english))
     assert "First half of 2023" in html and "Learners, all programmes" in html
     assert '<span class="new">1,254</span>' in html and "Confirm and apply" in html
+
+
+def test_a_bulk_file_over_its_limit_is_told_the_bulk_limit(world, page_client):
+    client = page_client("department")
+    response = dry_run(client, b"x" * (21 * 1024 * 1024), name="lon.csv")
+    assert response.status_code == 400
+    assert "Tệp “lon.csv” nặng 21 MB, vượt giới hạn 20 MB của tệp nhập hàng loạt." in text(response)
+    assert not BulkUpload.objects.exists()

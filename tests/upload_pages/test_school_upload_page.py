@@ -276,7 +276,7 @@ def test_only_the_person_who_saw_the_dry_run_confirms_it(editor, page_client):
 def test_file_over_the_limit_is_refused_before_reading(editor):
     response = dry_run(editor, b"x" * (MAX_BYTES + 1), name="big.csv")
     assert response.status_code == 400
-    assert "Tệp quá lớn (tối đa 5 MB)." in text(response)
+    assert "Tệp “big.csv” vượt giới hạn 5 MB của tệp số liệu của trường." in text(response)
     with schema_context(SLUG):
         assert not Upload.objects.exists()
 

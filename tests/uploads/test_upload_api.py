@@ -235,3 +235,18 @@ def test_bulk_apply_refuses_when_figures_changed_since_the_dry_run(world, api_cl
     assert api_client("laocai-editor", "laocai").get("/api/v1/submissions/2023-H1/").json()[
         "values"
     ] == {"training.classes": 30}
+
+
+def test_bulk_file_over_its_limit_is_told_the_bulk_limit_in_english_too(world, api_client):
+    client = api_client("department")
+    big = b"x" * (21 * 1024 * 1024)
+    refused = upload(client, big, "big.csv", dry_run=True, url=BULK)
+    assert refused.status_code == 400
+    assert "vượt giới hạn 20 MB của tệp nhập hàng loạt" in str(refused.json())
+    english = client.post(
+        BULK,
+        {"file": SimpleUploadedFile("big.csv", big), "dry_run": "true"},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "is 21 MB, over the 20 MB limit of a bulk upload file" in str(english.json())

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from submissions.models import Channel, Submission, Upload
-from submissions.selectors import values_of
+from submissions.selectors import submission_of, values_of
 from submissions.services import (
     Actor,
     Changes,
@@ -33,7 +34,7 @@ from tenants.models import School
 
 
 @dataclass
-class ImportResult:
+class UploadResult:
     changes: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
@@ -62,7 +63,7 @@ def problem_dict(problem: UploadProblem, language: str) -> dict[str, Any]:
         "row": problem.row,
         "column": problem.column,
         "code": problem.code,
-        "message": problem.message_en if language == "en" else problem.message_vi,
+        "message": problem.message(language),
     }
 
 
@@ -87,14 +88,14 @@ def upload_process(
     dry_run: bool,
     expected_version: int | None = None,
     language: str = "vi",
-) -> ImportResult:
+) -> UploadResult:
     """Read, check and (unless a dry run) apply an uploaded file. Any error: nothing saved."""
     actor = Actor(actor.user_id, actor.username, Channel.UPLOAD)
     catalogue = catalogue_for_year(period.year)
     parsed = parse_values_upload(
         data=data, filename=filename, catalogue=catalogue, period_code=period.code
     )
-    result = ImportResult(
+    result = UploadResult(
         errors=[problem_dict(p, language) for p in parsed.errors],
         warnings=[problem_dict(p, language) for p in parsed.warnings],
     )
@@ -111,7 +112,7 @@ def upload_process(
             for f in findings
         ]
     with schema_context(school.schema_name):
-        submission = Submission.objects.filter(period=period).first()
+        submission = submission_of(period=period)
         current_version = submission.version if submission else 0
         result.version = current_version
         locked = submission_lock_reason(submission or Submission(period=period), period)
@@ -185,7 +186,7 @@ def _store(
     filename: str,
     actor: Actor,
     dry_run: bool,
-    result: ImportResult,
+    result: UploadResult,
 ) -> int | None:
     """Keep the original file with who sent it; a file over the size limit is not kept."""
     if len(data) > MAX_BYTES:
@@ -207,6 +208,16 @@ def _store(
         )
         upload.save()
     return upload.pk
+
+
+def kept_bytes(file: FieldFile, sha256: str) -> bytes | None:
+    """A kept original, as received; None if it is gone or no longer the same bytes."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
 def _safe_name(filename: str) -> str:
