@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
+from submissions.numbers import format_number
 from submissions.validation import (
     Finding,
     blocking_findings,
@@ -383,9 +384,66 @@ def test_partial_children_already_exceeding_the_total() -> None:
     )
 
 
-def test_partial_children_below_the_total_are_fine() -> None:
+def test_partial_children_below_the_total_warn_without_blocking() -> None:
+    # Was "are fine" (no finding): issue 11 point 5 wants the blank parts' share named.
     values = {"train.classes": 62, "train.classes.plan91": 25, "train.classes.party_work": 16}
+    finding = only(check_consistency(catalogue=CATALOGUE, values=values, explanations={}))
+    assert finding.rule == "blank_parts_remainder"
+    assert not finding.blocking and blocking_findings([finding]) == []
+    assert finding.numbers["declared"] == 62
+    assert finding.numbers["sum"] == 41
+    assert finding.numbers["remainder"] == 21
+
+
+def test_programmes_short_of_the_total_with_one_row_blank_warn_with_the_numbers() -> None:
+    # Issue 11 point 5: programmes add up to 2.604 against a declared 2.658 while one
+    # programme row is empty; the blank row must hold 54, which says "typing slip?".
+    learners = dict(SEED_003_LEARNERS)
+    values: dict[str, int | None] = {
+        f"train.learners.{key}": value for key, value in learners.items() if key != "plan91"
+    }
+    filled = sum(value for value in values.values() if value is not None)
+    values["train.learners"] = filled + 54
+    finding = only(check_consistency(catalogue=CATALOGUE, values=values, explanations={}))
+    assert finding.code == "train.learners"
+    assert (finding.rule, finding.blocking) == ("blank_parts_remainder", False)
+    assert finding.numbers["remainder"] == 54
+    assert finding.numbers["sum"] == filled
+    assert "train.learners.plan91" in finding.related
+    assert (
+        f"{format_number(filled, 'en')} of {format_number(filled + 54, 'en')} accounted for "
+        "(by programme); the blank part(s) (Plan 91-KH/TU course learners) must hold 54."
+    ) in finding.message_en
+    assert (
+        f"mới cộng được {format_number(filled, 'vi')} trên tổng "
+        f"{format_number(filled + 54, 'vi')}; (các) phần còn trống "
+        "(Số học viên bồi dưỡng theo Kế hoạch 91-KH/TU) phải cộng lại đúng 54"
+    ) in finding.message_vi
+
+
+def test_blank_parts_that_would_have_to_be_negative_still_block() -> None:
+    values = {"train.learners": 100, "train.learners.plan91": 60, "train.learners.postgrad": 70}
+    finding = only(check_consistency(catalogue=CATALOGUE, values=values, explanations={}))
+    assert (finding.rule, finding.blocking) == ("partial_sum_exceeds", True)
+
+
+def test_filled_parts_equal_to_the_total_leave_the_blanks_nothing_to_say() -> None:
+    values = {"train.learners": 130, "train.learners.plan91": 60, "train.learners.postgrad": 70}
     assert check_consistency(catalogue=CATALOGUE, values=values, explanations={}) == []
+
+
+def test_the_remainder_counts_blank_subtotals_own_parts() -> None:
+    # intermediate classes is blank but its carried-over part is 5: the programme split
+    # of 62 then has 25 + 5 at least, so the blank parts must hold 32.
+    values = {
+        "train.classes": 62,
+        "train.classes.plan91": 25,
+        "train.classes.intermediate.carried": 5,
+    }
+    findings = check_consistency(catalogue=CATALOGUE, values=values, explanations={})
+    by_rule = {finding.rule: finding for finding in findings}
+    assert by_rule["blank_parts_remainder"].numbers["remainder"] == 32
+    assert not any(finding.blocking for finding in findings)
 
 
 def test_part_above_whole() -> None:
