@@ -804,6 +804,14 @@ def test_academy_view_counts_each_school_once_in_its_cluster_of_the_year():
     )
     clusters = {cluster["cluster"]: cluster for cluster in view["clusters"]}
     assert [cluster["cluster"] for cluster in view["clusters"]] == ["midlands", "north"]
+    # Each total says who is short of it (laocai reported nothing in the north).
+    north_figures = clusters["north"].pop("figures")
+    assert north_figures["training.classes"]["state"] == "partial"
+    assert north_figures["training.classes"]["schools"]["missing"] == ["laocai"]
+    assert north_figures["staff.lecturers"]["value"] == 75
+    midlands_figures = clusters["midlands"].pop("figures")
+    assert midlands_figures["training.classes"]["state"] == "complete"
+    assert view["national_figures"]["training.classes"]["counts"]["missing"] == 1
     assert clusters["north"] == {
         "cluster": "north",
         "schools": 3,
