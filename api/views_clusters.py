@@ -44,7 +44,7 @@ class FigureOutput(serializers.Serializer):
 
 class SchoolFigureOutput(FigureOutput):
     derived = serializers.BooleanField(required=False, help_text="summed from the parts")
-    missing = serializers.ListField(
+    missing = serializers.ListField(  # type: ignore[assignment]
         child=serializers.CharField(), required=False, help_text="blank parts of a partial value"
     )
 
@@ -63,7 +63,7 @@ class TotalFigureOutput(FigureOutput):
 
 class DeclaredOutput(serializers.Serializer):
     value = serializers.IntegerField()
-    source = serializers.CharField(allow_blank=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # a field, not Field.source
 
 
 class SchoolRowOutput(serializers.Serializer):

@@ -229,9 +229,13 @@ def _figure(
     elif mark == "not_applicable":
         figure = Figure(value=None, state="not_applicable")
     else:
-        figure = _from_splits(splits, catalogue, values, marks, memo)
-        if figure is None:
-            figure = Figure(value=None, state=mark) if mark == "not_reported" else MISSING
+        from_parts = _from_splits(splits, catalogue, values, marks, memo)
+        if from_parts is not None:
+            figure = from_parts
+        elif mark == "not_reported":
+            figure = Figure(value=None, state="not_reported")
+        else:
+            figure = MISSING
     memo[code] = figure
     return figure
 
