@@ -21,6 +21,19 @@ Choices, in one place
   (`combine_periods`) flows are summed and stocks take the latest value, never a
   sum. An indicator not in the catalogue is treated as a stock there: taking the
   latest value can understate a flow, summing a stock would invent numbers.
+* **Roll-up.** Each school's figure for every indicator is the one rule of
+  `catalogue.rollup`: the typed value, else the sum of a complete split, else a
+  partial lower bound; each carries a ``state`` (complete, partial, missing,
+  not_reported, not_applicable). A snapshot row's ``values`` are these shown values
+  (``figures`` adds the states); the cluster's ``totals`` are the sums of exactly
+  those values, and ``figures`` at the top level says, per total, whether it is
+  complete or a lower bound and which schools are short of it. Shares, ranks and the
+  year-on-year change use the shown values too. Consistency findings compare only
+  what schools typed (a derived total cannot disagree with its own parts). The
+  academy view sums the same per-school values per cluster and nationally.
+* **Declared figures.** Cluster totals a report declared (``declared``, with their
+  ``source``) never enter ``totals``: they are listed under ``declared`` and their gap
+  to the computed totals is a ``declared_mismatch`` finding.
 * **Membership.** A cluster's schools are its members in the period's year. The
   year-on-year comparison is like for like: the *same* (current) member schools'
   figures a year earlier, so a school changing cluster does not show as growth.

@@ -55,8 +55,12 @@ every "Cả cụm" equals the sum of its column. Its state:
   ``missing``.
 
 `sum_figures` applies the same rule to a group of one school's figures (the board's
-"publications" column sums several indicators). Cluster-only declared figures are
-not figures of this kind: they are kept apart (`aggregation`), never summed here.
+"publications" column sums several indicators). For pages reading a stored snapshot,
+`group_figure` (one school row, one column of one or more codes) and
+`column_figures` (every row of a column and the cluster's figure, the sum of exactly
+those) read the snapshot's JSON, so a "Cả cụm" row can never disagree with its column.
+Cluster-only declared figures are not figures of this kind: they are kept apart
+(`aggregation`), never summed here.
 """
 
 from __future__ import annotations
@@ -75,8 +79,10 @@ __all__ = [
     "State",
     "cluster_figure",
     "cluster_figures",
+    "column_figures",
     "descendants",
     "figure_from_dict",
+    "group_figure",
     "school_figure",
     "school_figures",
     "sum_figures",
@@ -356,3 +362,33 @@ def _combined_state(states: list[State], has_value: bool) -> State:
     if states and all(state in ("not_reported", "not_applicable") for state in states):
         return "not_reported"
     return "missing"
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def group_figure(figures: Mapping[str, Any], codes: Iterable[str]) -> Figure:
+    """One school's figure for a column over ``codes``, read from a snapshot row.
+
+    ``figures`` is a snapshot row's ``figures`` (code → {"value", "state", ...}) or,
+    from an older snapshot, its ``values`` (code → int | None, read as typed). A code
+    absent from the row counts as missing: blank is not zero.
+    """
+    return sum_figures(figure_from_dict(figures.get(code)) for code in codes)
+
+
+def column_figures(
+    rows: Iterable[Mapping[str, Any]], codes: Iterable[str]
+) -> tuple[dict[str, Figure], ClusterFigure]:
+    """A board column: each school's figure (by slug, in row order) and the cluster's.
+
+    ``rows`` are a snapshot's ``schools`` entries; each row's ``figures`` is used, or
+    its ``values`` for a snapshot stored before figures existed. The cluster's figure
+    is `cluster_figure` of exactly these, so its value is the sum of the column.
+    """
+    wanted = list(codes)
+    per_school = {
+        str(row["school"]): group_figure(row.get("figures") or row.get("values") or {}, wanted)
+        for row in rows
+    }
+    return per_school, cluster_figure(per_school)
