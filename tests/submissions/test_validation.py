@@ -788,3 +788,27 @@ def test_finding_message_and_as_dict() -> None:
         "train.classes.intermediate.new",
     ]
     assert finding.as_dict("vi")["message"] == finding.message_vi
+
+
+def test_thainguyen_2022_slip_of_54_learners_warns_at_entry_on_the_real_catalogue() -> None:
+    # Issue 11 point 5, as it happened: 1.793 intermediate learners typed 1.739, so the
+    # programmes add up to 2.604 of the declared 2.658 while other programme rows are
+    # blank. Nothing blocks, but the numbers are said while the school types.
+    from catalogue.spec import load_catalogue
+
+    catalogue = load_catalogue(2022)
+    values: dict[str, int | None] = {
+        "training.learners": 2658,
+        "training.intermediate.learners": 1739,
+        "training.advanced.learners": 184,
+        "training.short_courses.learners": 681,
+    }
+    findings = check_consistency(catalogue=catalogue, values=values, explanations={})
+    warning = only([f for f in findings if f.code == "training.learners"])
+    assert (warning.rule, warning.blocking) == ("blank_parts_remainder", False)
+    assert (warning.numbers["sum"], warning.numbers["remainder"]) == (2604, 54)
+    assert "2,604 of 2,658 accounted for" in warning.message_en
+    assert "must hold 54" in warning.message_en
+    assert "mới cộng được 2.604 trên tổng 2.658" in warning.message_vi
+    assert "phải cộng lại đúng 54" in warning.message_vi
+    assert blocking_findings(findings) == []
