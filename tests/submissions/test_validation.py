@@ -812,3 +812,35 @@ def test_thainguyen_2022_slip_of_54_learners_warns_at_entry_on_the_real_catalogu
     assert "mới cộng được 2.604 trên tổng 2.658" in warning.message_vi
     assert "phải cộng lại đúng 54" in warning.message_vi
     assert blocking_findings(findings) == []
+
+
+# --- the warning where the school sees it: the API and the form -------------------------------
+
+
+def test_remainder_warning_reaches_the_api_and_the_form_without_blocking(
+    world, api_client, page_client
+):
+    url = "/api/v1/submissions/2024-H1/"
+    client = api_client("dienbien-editor", "dienbien")
+    saved = client.patch(
+        url,
+        {
+            "version": 0,
+            "values": {
+                "training.learners": "2.658",
+                "training.intermediate.learners": "1.739",
+                "training.advanced.learners": "184",
+                "training.short_courses.learners": "681",
+            },
+        },
+        format="json",
+    )
+    assert saved.status_code == 200
+    findings = client.get(url).json()["findings"]
+    warning = next(f for f in findings if f["code"] == "training.learners")
+    assert warning["blocking"] is False
+    assert warning["numbers"]["remainder"] == 54
+    assert "2.604" in warning["message"] and "54" in warning["message"]
+    page = page_client("dienbien-editor", "dienbien").get("/submissions/2024-H1/")
+    assert page.status_code == 200
+    assert "phải cộng lại đúng 54" in page.content.decode()
