@@ -525,11 +525,17 @@ def consistency_findings(
 
 
 def declared_findings(
-    *, totals: Mapping[str, int], declared: Mapping[str, int], catalogue: Catalogue
+    *,
+    totals: Mapping[str, int],
+    declared: Mapping[str, int],
+    catalogue: Catalogue,
+    states: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Cluster totals a report declares against the totals recomputed from the schools.
 
-    A declared figure no school has reported is flagged with ``actual`` None.
+    A declared figure no school has reported is flagged with ``actual`` None. With
+    ``states`` (the computed totals' roll-up states), each finding also carries
+    ``actual_state``: "partial" says the computed side is only a lower bound.
     """
     findings = []
     for code in ordered_codes(declared, catalogue):
@@ -537,19 +543,20 @@ def declared_findings(
         recomputed = totals.get(code)
         if recomputed is not None and int(recomputed) == stated:
             continue
-        findings.append(
-            _finding(
-                scope="cluster",
-                school=None,
-                code=code,
-                kind="declared_mismatch",
-                split=None,
-                expected=stated,
-                actual=None if recomputed is None else int(recomputed),
-                children=[],
-                catalogue=catalogue,
-            )
+        finding = _finding(
+            scope="cluster",
+            school=None,
+            code=code,
+            kind="declared_mismatch",
+            split=None,
+            expected=stated,
+            actual=None if recomputed is None else int(recomputed),
+            children=[],
+            catalogue=catalogue,
         )
+        if states is not None:
+            finding["actual_state"] = states.get(code, "missing")
+        findings.append(finding)
     return findings
 
 
@@ -639,7 +646,12 @@ def build_cluster_snapshot(
     if declared:
         declared_table = pd.DataFrame([dict(declared)], index=pd.Index(["cluster"], dtype=object))
         declared_table = declared_table[ordered_codes(declared_table.columns, catalogue)]
-        findings += declared_findings(totals=totals_dict, declared=declared, catalogue=catalogue)
+        findings += declared_findings(
+            totals=totals_dict,
+            declared=declared,
+            catalogue=catalogue,
+            states={code: figure.state for code, figure in cluster_wide.items()},
+        )
         findings += consistency_findings(table=declared_table, catalogue=catalogue, scope="cluster")
         declared_entries = {
             code: {"value": int(declared[code]), "source": (declared_sources or {}).get(code, "")}
