@@ -215,3 +215,70 @@ def _has_slip(world: dict[str, Any], school: str, catalogue: Catalogue, code: st
             for child in children
         )
     return False
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(worlds(), st.data())
+def test_marked_figures_agree_between_validation_and_snapshot(
+    world: dict[str, Any], data: st.DataObject
+) -> None:
+    catalogue: Catalogue = world["catalogue"]
+    facts, members, submissions = frames(world)
+    marks: dict[str, dict[str, str]] = {}
+    for school, values in world["typed"].items():
+        blanks = [spec.code for spec in catalogue.indicators if values.get(spec.code) is None]
+        chosen = data.draw(
+            st.lists(st.sampled_from(blanks), unique=True) if blanks else st.just([])
+        )
+        marks[school] = {
+            code: data.draw(st.sampled_from(["not_applicable", "not_reported"])) for code in chosen
+        }
+    for cluster, schools in world["clusters"].items():
+        snapshot = build_cluster_snapshot(
+            facts=facts,
+            members=members,
+            submissions=submissions,
+            catalogue=catalogue,
+            cluster=cluster,
+            period=PERIOD,
+            basis="accepted",
+            deadline=None,
+            marks=marks,  # type: ignore[arg-type]
+            now=NOW,
+        )
+        rows = {row["school"]: row for row in snapshot["schools"]}
+        for spec in catalogue.indicators:
+            code = spec.code
+            states = []
+            shown = []
+            for school in schools:
+                expected = figures_for(
+                    catalogue=catalogue,
+                    values=world["typed"][school],
+                    not_applicable=[c for c, m in marks[school].items() if m == "not_applicable"],
+                    not_reported=[c for c, m in marks[school].items() if m == "not_reported"],
+                )[code]
+                assert rows[school]["values"].get(code) == expected.value
+                if code in rows[school]["figures"]:
+                    assert rows[school]["figures"][code]["state"] == expected.state
+                # Not reported and not applicable are never counted as a value (0).
+                if expected.state in ("not_reported", "not_applicable", "missing"):
+                    assert expected.value is None
+                states.append(expected.state)
+                if expected.value is not None:
+                    shown.append(expected.value)
+            if code not in snapshot["figures"]:
+                assert not shown
+                continue
+            figure = snapshot["figures"][code]
+            assert figure["value"] == (sum(shown) if shown else None)
+            assert snapshot["totals"].get(code) == figure["value"]
+            if shown:
+                complete = all(state in ("complete", "not_applicable") for state in states)
+                assert figure["state"] == ("complete" if complete else "partial")
+            assert figure["counts"]["not_reported"] == states.count("not_reported")
+            assert figure["counts"]["not_applicable"] == states.count("not_applicable")
