@@ -56,7 +56,8 @@ FULL_VIEW_ROLES = {"department", "lead", "standing_deputy", "deputy"}
 def snapshot_for_viewer(
     data: dict[str, Any], *, viewer_role: str, own_schools: set[str]
 ) -> dict[str, Any]:
-    """What a cluster member may see: totals, completeness counts and its own row.
+    """What a cluster member may see: totals (with their states and counts, without
+    the names of the schools short of them), completeness counts and its own row.
 
     The lead, its deputies and the department see every school's row.
     """
@@ -69,6 +70,12 @@ def snapshot_for_viewer(
         for finding in data["findings"]
         if finding.get("school") in own_schools or finding.get("scope") == "cluster"
     ]
+    # Which other schools are short of a total is theirs to see, like completeness:
+    # a member sees each total's state and the counts, not the names.
+    visible["figures"] = {
+        code: {key: item for key, item in figure.items() if key != "schools"}
+        for code, figure in data.get("figures", {}).items()
+    }
     completeness = data.get("completeness", {})
     visible["completeness"] = {
         key: value for key, value in completeness.items() if not isinstance(value, list)

@@ -158,11 +158,13 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
             facts = pd.DataFrame(columns=FACT_COLUMNS)
         members = members_frame(year=period.year)
         submissions = publications_frame(schools=school_ids, period=period)
-        declared = dict(
+        declared_rows = list(
             DeclaredTotal.objects.filter(cluster=cluster, period=period).values_list(
-                "indicator", "value"
+                "indicator", "value", "source"
             )
         )
+        declared = {code: value for code, value, _source in declared_rows}
+        declared_sources = {code: source for code, _value, source in declared_rows}
         catalogue = catalogue_for_year(period.year)
         now = timezone.now()
         basis: BasisName
@@ -177,6 +179,7 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
                 basis=basis,
                 deadline=period.deadline,
                 declared=declared,
+                declared_sources=declared_sources,
                 now=now,
             )
             Snapshot.objects.update_or_create(

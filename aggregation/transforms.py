@@ -21,6 +21,19 @@ Choices, in one place
   (`combine_periods`) flows are summed and stocks take the latest value, never a
   sum. An indicator not in the catalogue is treated as a stock there: taking the
   latest value can understate a flow, summing a stock would invent numbers.
+* **Roll-up.** Each school's figure for every indicator is the one rule of
+  `catalogue.rollup`: the typed value, else the sum of a complete split, else a
+  partial lower bound; each carries a ``state`` (complete, partial, missing,
+  not_reported, not_applicable). A snapshot row's ``values`` are these shown values
+  (``figures`` adds the states); the cluster's ``totals`` are the sums of exactly
+  those values, and ``figures`` at the top level says, per total, whether it is
+  complete or a lower bound and which schools are short of it. Shares, ranks and the
+  year-on-year change use the shown values too. Consistency findings compare only
+  what schools typed (a derived total cannot disagree with its own parts). The
+  academy view sums the same per-school values per cluster and nationally.
+* **Declared figures.** Cluster totals a report declared (``declared``, with their
+  ``source``) never enter ``totals``: they are listed under ``declared`` and their gap
+  to the computed totals is a ``declared_mismatch`` finding.
 * **Membership.** A cluster's schools are its members in the period's year. The
   year-on-year comparison is like for like: the *same* (current) member schools'
   figures a year earlier, so a school changing cluster does not show as growth.
@@ -58,6 +71,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from catalogue.rollup import ClusterFigure, Figure, Mark, cluster_figures, school_figures
 from catalogue.spec import Catalogue
 from core.formatting import format_count, format_signed
 from core.timezone import end_of_day
@@ -79,6 +93,8 @@ __all__ = [
     "period_sort_key",
     "period_year",
     "previous_year_period",
+    "rolled_table",
+    "school_rollups",
     "school_table",
     "table_ranks",
     "table_shares",
@@ -257,6 +273,64 @@ def ordered_codes(codes: Iterable[str], catalogue: Catalogue) -> list[str]:
         return (0, spec.order, code) if spec else (1, 0, code)
 
     return sorted(set(codes), key=key)
+
+
+def school_rollups(
+    *,
+    wide: pd.DataFrame,
+    catalogue: Catalogue,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
+) -> dict[str, dict[str, Figure]]:
+    """Each school's figure for every indicator under the catalogue's one roll-up rule.
+
+    ``wide`` is a `school_table` of typed values; ``marks`` maps a school to the
+    indicators it marks not reported / not applicable. Rows keep the table's order.
+    """
+    figures: dict[str, dict[str, Figure]] = {}
+    columns = [str(code) for code in wide.columns]
+    data = wide.to_numpy(dtype="float64")
+    for position, school in enumerate(wide.index):
+        typed = {
+            code: _to_int(cell)
+            for code, cell in zip(columns, data[position].tolist(), strict=True)
+            if not math.isnan(cell)
+        }
+        figures[str(school)] = school_figures(
+            catalogue=catalogue, values=typed, marks=(marks or {}).get(str(school))
+        )
+    return figures
+
+
+def rolled_table(figures: Mapping[str, Mapping[str, Figure]], catalogue: Catalogue) -> pd.DataFrame:
+    """The wide table of the values shown: the typed value, else the sum of a complete
+    split, else the partial lower bound (`catalogue.rollup`); NaN where none.
+
+    Columns: every code some school has a value for or marks not reported / not
+    applicable, in catalogue order. Rows: the schools of ``figures``, in order.
+    """
+    schools = list(figures)
+    shown = {
+        code
+        for per_code in figures.values()
+        for code, figure in per_code.items()
+        if figure.value is not None or figure.state in ("not_reported", "not_applicable")
+    }
+    codes = ordered_codes(shown, catalogue)
+    rows = [
+        [
+            np.nan
+            if (figure := figures[school].get(code)) is None or figure.value is None
+            else float(figure.value)
+            for code in codes
+        ]
+        for school in schools
+    ]
+    table = pd.DataFrame(
+        np.array(rows, dtype="float64").reshape(len(schools), len(codes)),
+        index=pd.Index(schools, dtype=object, name="school"),
+        columns=pd.Index(codes, dtype=object),
+    )
+    return table
 
 
 def table_totals(wide: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -451,11 +525,17 @@ def consistency_findings(
 
 
 def declared_findings(
-    *, totals: Mapping[str, int], declared: Mapping[str, int], catalogue: Catalogue
+    *,
+    totals: Mapping[str, int],
+    declared: Mapping[str, int],
+    catalogue: Catalogue,
+    states: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Cluster totals a report declares against the totals recomputed from the schools.
 
-    A declared figure no school has reported is flagged with ``actual`` None.
+    A declared figure no school has reported is flagged with ``actual`` None. With
+    ``states`` (the computed totals' roll-up states), each finding also carries
+    ``actual_state``: "partial" says the computed side is only a lower bound.
     """
     findings = []
     for code in ordered_codes(declared, catalogue):
@@ -463,19 +543,20 @@ def declared_findings(
         recomputed = totals.get(code)
         if recomputed is not None and int(recomputed) == stated:
             continue
-        findings.append(
-            _finding(
-                scope="cluster",
-                school=None,
-                code=code,
-                kind="declared_mismatch",
-                split=None,
-                expected=stated,
-                actual=None if recomputed is None else int(recomputed),
-                children=[],
-                catalogue=catalogue,
-            )
+        finding = _finding(
+            scope="cluster",
+            school=None,
+            code=code,
+            kind="declared_mismatch",
+            split=None,
+            expected=stated,
+            actual=None if recomputed is None else int(recomputed),
+            children=[],
+            catalogue=catalogue,
         )
+        if states is not None:
+            finding["actual_state"] = states.get(code, "missing")
+        findings.append(finding)
     return findings
 
 
@@ -491,9 +572,19 @@ def build_cluster_snapshot(
     deadline: datetime | date | None,
     previous_facts: pd.DataFrame | None = None,
     declared: Mapping[str, int] | None = None,
+    declared_sources: Mapping[str, str] | None = None,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything the lead school's pages and reports show for (cluster, period).
+
+    Per school, ``values`` are the values shown (`catalogue.rollup`: typed, else the
+    sum of a complete split, else a partial lower bound) and ``figures`` the same with
+    their ``state``; ``totals`` are the sums of exactly those values and ``figures`` at
+    the top level gives each total's ``state`` and the schools short of it.
+    ``declared`` (cluster-only figures from a report, with their ``source``) is kept
+    apart and never enters ``totals``; its gap to the totals is a finding. ``marks``
+    (school → indicator → "not_reported" | "not_applicable") are optional inputs.
 
     ``facts`` may hold other schools and periods; only the cluster's members in the
     period's year and the period itself are used. The year-earlier figures come from
@@ -513,19 +604,25 @@ def build_cluster_snapshot(
     previous_rows = previous_source[previous_source["school"].isin(schools)]
     fingerprint = input_fingerprint(pd.concat([current_rows, previous_rows], ignore_index=True))
 
-    wide = school_table(
+    typed = school_table(
         facts=facts_on_basis(current_rows, basis), schools=schools, catalogue=catalogue
     )
+    figures = school_rollups(wide=typed, catalogue=catalogue, marks=marks)
+    wide = rolled_table(figures, catalogue)
     totals, contributors = table_totals(wide)
     shares = table_shares(wide, totals)
     ranks = table_ranks(wide, catalogue)
-    previous_wide = school_table(
+    previous_typed = school_table(
         facts=facts_on_basis(previous_rows, basis), schools=schools, catalogue=catalogue
+    )
+    previous_wide = rolled_table(
+        school_rollups(wide=previous_typed, catalogue=catalogue), catalogue
     )
     previous_totals, _ = table_totals(previous_wide)
     totals_dict = _int_dict(totals)
 
     codes = list(wide.columns)
+    cluster_wide = cluster_figures(figures, codes)
     value_rows = _rows(wide, _as_int)
     share_rows = _rows(shares, _as_float)
     rank_rows = _rows(ranks, _as_int)
@@ -534,6 +631,7 @@ def build_cluster_snapshot(
             "school": school,
             "role": role,
             "values": dict(zip(codes, value_rows[position], strict=True)),
+            "figures": {code: figures[school][code].as_dict() for code in codes},
             "shares": dict(zip(codes, share_rows[position], strict=True)),
             "ranks": dict(zip(codes, rank_rows[position], strict=True)),
         }
@@ -542,12 +640,23 @@ def build_cluster_snapshot(
         )
     ]
 
-    findings = consistency_findings(table=wide, catalogue=catalogue, scope="school")
+    # Consistency is about what schools typed: a derived total never "disagrees".
+    findings = consistency_findings(table=typed, catalogue=catalogue, scope="school")
+    declared_entries: dict[str, dict[str, Any]] = {}
     if declared:
         declared_table = pd.DataFrame([dict(declared)], index=pd.Index(["cluster"], dtype=object))
         declared_table = declared_table[ordered_codes(declared_table.columns, catalogue)]
-        findings += declared_findings(totals=totals_dict, declared=declared, catalogue=catalogue)
+        findings += declared_findings(
+            totals=totals_dict,
+            declared=declared,
+            catalogue=catalogue,
+            states={code: figure.state for code, figure in cluster_wide.items()},
+        )
         findings += consistency_findings(table=declared_table, catalogue=catalogue, scope="cluster")
+        declared_entries = {
+            code: {"value": int(declared[code]), "source": (declared_sources or {}).get(code, "")}
+            for code in ordered_codes(declared, catalogue)
+        }
 
     return {
         "cluster": cluster,
@@ -558,6 +667,8 @@ def build_cluster_snapshot(
         "fingerprint": fingerprint,
         "computed_at": now_utc.isoformat(),
         "totals": totals_dict,
+        "figures": {code: _cluster_dict(cluster_wide[code]) for code in codes},
+        "declared": declared_entries,
         "contributors": _int_dict(contributors),
         "schools": school_entries,
         "yoy": year_on_year(current=totals_dict, previous=_int_dict(previous_totals)),
@@ -607,34 +718,55 @@ def build_academy_view(
     unassigned = sorted(used.loc[used["cluster"].isna(), "school"].unique().tolist())
     used = used[used["cluster"].notna()]
 
-    by_cluster = used.groupby(["cluster", "indicator"], sort=False)["value"].sum()
-    national = by_cluster.groupby(level="indicator").sum()
-    codes = ordered_codes(national.index, catalogue)
+    # Each school of the roster rolled up under the one rule, then clusters summed from
+    # exactly those values (a school without figures is "missing" in its cluster).
+    rostered = roster.sort_values(["cluster", "school"], kind="stable")
+    typed = school_table(
+        facts=used[list(FACT_COLUMNS)],
+        schools=rostered["school"].tolist(),
+        catalogue=catalogue,
+    )
+    figures = school_rollups(wide=typed, catalogue=catalogue)
+    wide = rolled_table(figures, catalogue)
+    codes = [code for code in wide.columns if wide[code].notna().any()]
     reporting = used.groupby("cluster")["school"].nunique()
     school_counts = roster.groupby("cluster")["school"].nunique()
 
-    cluster_totals = by_cluster.unstack("indicator") if len(by_cluster) else pd.DataFrame()
     clusters = []
     for cluster in sorted(school_counts.index.tolist()):
-        row = (
-            cluster_totals.loc[cluster].reindex(codes).dropna()
-            if cluster in cluster_totals.index
-            else pd.Series(dtype="float64")
-        )
+        members_of = rostered.loc[rostered["cluster"] == cluster, "school"].tolist()
+        per_cluster = cluster_figures({school: figures[school] for school in members_of}, codes)
         clusters.append(
             {
                 "cluster": cluster,
                 "schools": int(school_counts[cluster]),
                 "reporting": int(reporting.get(cluster, 0)),
-                "totals": _int_dict(row),
+                "totals": {
+                    code: int(figure.value)
+                    for code, figure in per_cluster.items()
+                    if figure.value is not None
+                },
+                "figures": {
+                    code: figure.as_dict(with_schools=True)
+                    for code, figure in per_cluster.items()
+                    if figure.value is not None
+                },
             }
         )
+    national = cluster_figures(figures, codes)
     return {
         "period": period,
         "basis": basis,
         "fingerprint": input_fingerprint(scoped),
         "clusters": clusters,
-        "national": _int_dict(national.reindex(codes)),
+        "national": {
+            code: int(figure.value) for code, figure in national.items() if figure.value is not None
+        },
+        "national_figures": {
+            code: figure.as_dict(with_schools=False)
+            for code, figure in national.items()
+            if figure.value is not None
+        },
         "unassigned": unassigned,
     }
 
@@ -803,6 +935,10 @@ def _as_float(value: float) -> float | None:
 
 def _rows(frame: pd.DataFrame, convert: Any) -> list[list[Any]]:
     return [[convert(cell) for cell in row] for row in frame.to_numpy(dtype="float64").tolist()]
+
+
+def _cluster_dict(figure: ClusterFigure) -> dict[str, Any]:
+    return figure.as_dict(with_schools=True)
 
 
 def _int_dict(series: pd.Series) -> dict[str, int]:

@@ -32,12 +32,59 @@ def viewer_role_or_403(request: Request, cluster: Cluster, year: int) -> str:
     return role
 
 
+STATES = ("complete", "partial", "missing", "not_reported", "not_applicable")
+
+
+class FigureOutput(serializers.Serializer):
+    """A value and its state (catalogue.rollup): "partial" means a lower bound."""
+
+    value = serializers.IntegerField(allow_null=True)
+    state = serializers.ChoiceField(choices=STATES)
+
+
+class SchoolFigureOutput(FigureOutput):
+    derived = serializers.BooleanField(required=False, help_text="summed from the parts")
+    missing = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.CharField(), required=False, help_text="blank parts of a partial value"
+    )
+
+
+class TotalFigureOutput(FigureOutput):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="contributors and schools partial, missing, not_reported, not_applicable",
+    )
+    schools = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="the schools concerned, by state (not shown to a member school)",
+    )
+
+
+class DeclaredOutput(serializers.Serializer):
+    value = serializers.IntegerField()
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # a field, not Field.source
+
+
+class SchoolRowOutput(serializers.Serializer):
+    school = serializers.CharField()
+    role = serializers.CharField()
+    values = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    figures = serializers.DictField(child=SchoolFigureOutput())
+    shares = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    ranks = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+
+
 class SnapshotOutput(serializers.Serializer):
     cluster = serializers.CharField()
     period = serializers.CharField()
     basis = serializers.CharField()
+    # The sum of the schools' shown values; its state is in `figures`.
     totals = serializers.DictField(child=serializers.IntegerField())
-    schools = serializers.ListField(child=serializers.DictField())
+    figures = serializers.DictField(child=TotalFigureOutput())
+    # Cluster-only figures a report declared: never part of `totals`.
+    declared = serializers.DictField(child=DeclaredOutput())
+    schools = serializers.ListField(child=SchoolRowOutput())
     completeness = serializers.DictField()
     findings = serializers.ListField(child=serializers.DictField())
     fingerprint = serializers.CharField()

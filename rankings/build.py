@@ -16,11 +16,10 @@ Choices, in one place
 * **Totals from parts.** Reports often state only the parts of a total ("03 đề tài
   cấp tỉnh, 06 đề tài cấp trường" and no "9 đề tài"). When a school has no figure for
   an indicator that the catalogue splits into parts and it has some of the parts,
-  the total is the sum of the parts it reported: of the catalogue's splits of that
-  total, the one with the largest sum (each split adds up to the total on its own, so
-  the largest is the most complete), deepest totals first. The row counts as
-  submitted if any part is. Every criterion fed by such a total carries a note
-  "summed from the parts reported", so nothing is silently invented.
+  the total is the one the board and the snapshots show (`catalogue.rollup`): the
+  sum of the first complete split, else the largest lower bound of a partial one.
+  The row counts as submitted if any part is. Every criterion fed by such a total
+  carries a note "summed from the parts reported", so nothing is silently invented.
 * **Fingerprint.** `ranking_fingerprint` covers every fact row of the period whatever
   its status (`transforms.input_fingerprint`), the year's roster (school → cluster),
   the basis and the catalogue version: any change that could alter a ranking gives
@@ -56,6 +55,7 @@ from aggregation.transforms import (
     period_year,
     year_roster,
 )
+from catalogue.rollup import descendants, school_figures
 from catalogue.spec import Catalogue
 from rankings.scoring import (
     LECTURERS_CODE,
@@ -176,61 +176,49 @@ def scheme_indicators(scheme: Scheme) -> list[str]:
 
 
 def roll_up_totals(facts: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill absent totals with the sum of the parts a school reported (module docstring).
+    """Fill absent totals under the catalogue's one roll-up rule (module docstring).
 
     ``facts`` must be on a basis (one row per school, period, indicator). Returns the
     facts with the derived rows appended, and the derived rows alone (school, period,
-    indicator).
+    indicator, state: "complete" for the sum of a complete split, "partial" for a
+    lower bound).
     """
-    derived_columns = ["school", "period", "indicator"]
+    derived_columns = ["school", "period", "indicator", "state"]
     if facts.empty or not catalogue.splits:
         return facts, pd.DataFrame(columns=derived_columns)
-    depth = _depths(catalogue)
-    links = pd.DataFrame(
-        [
-            (child.code, parent, split, depth[parent])
-            for parent, splits in catalogue.splits.items()
-            for split, children in splits.items()
-            for child in children
-        ],
-        columns=["indicator", "_parent", "_split", "_depth"],
-    )
-    frame = facts.copy()
-    derived: list[pd.DataFrame] = []
-    for level in sorted(links["_depth"].unique().tolist(), reverse=True):
-        parts = frame.merge(links[links["_depth"] == level], on="indicator", how="inner")
-        if parts.empty:
-            continue
-        present = frame[["school", "period", "indicator"]].rename(columns={"indicator": "_parent"})
-        parts = parts.merge(
-            present.assign(_has=True), on=["school", "period", "_parent"], how="left"
-        )
-        parts = parts[parts["_has"].isna()]
-        if parts.empty:
-            continue
-        sums = (
-            parts.assign(_pending=parts["status"] != "accepted")
-            .groupby(["school", "period", "_parent", "_split"], sort=True)
-            .agg(value=("value", "sum"), version=("version", "max"), _pending=("_pending", "any"))
-            .reset_index()
-            .sort_values(["school", "period", "_parent", "value"], kind="stable")
-            .drop_duplicates(["school", "period", "_parent"], keep="last")
-        )
-        rows = pd.DataFrame(
-            {
-                "school": sums["school"].to_numpy(),
-                "period": sums["period"].to_numpy(),
-                "indicator": sums["_parent"].to_numpy(),
-                "value": sums["value"].astype("int64").to_numpy(),
-                "status": np.where(sums["_pending"], "submitted", "accepted"),
-                "version": sums["version"].astype("int64").to_numpy(),
-            }
-        )
-        derived.append(rows[derived_columns])
-        frame = pd.concat([frame, rows[list(frame.columns)]], ignore_index=True)
-    if not derived:
+    rows: list[dict[str, Any]] = []
+    for (school, period), group in facts.groupby(["school", "period"], sort=True):
+        typed = {
+            str(code): int(value)
+            for code, value in zip(group["indicator"], group["value"], strict=True)
+        }
+        status = dict(zip(group["indicator"], group["status"], strict=True))
+        version = dict(zip(group["indicator"], group["version"], strict=True))
+        for code, figure in school_figures(catalogue=catalogue, values=typed).items():
+            if not figure.derived or figure.value is None:
+                continue
+            parts = [part for part in descendants(catalogue, code) if part in typed]
+            rows.append(
+                {
+                    "school": school,
+                    "period": period,
+                    "indicator": code,
+                    "value": int(figure.value),
+                    "status": "submitted"
+                    if any(status[part] != "accepted" for part in parts)
+                    else "accepted",
+                    "version": int(max(version[part] for part in parts)),
+                    "state": figure.state,
+                }
+            )
+    if not rows:
         return facts, pd.DataFrame(columns=derived_columns)
-    return frame, pd.concat(derived, ignore_index=True)
+    derived = pd.DataFrame(rows)
+    frame = pd.concat(
+        [facts, derived[list(facts.columns)].astype({"value": "int64", "version": "int64"})],
+        ignore_index=True,
+    )
+    return frame, derived[derived_columns].reset_index(drop=True)
 
 
 def ranking_inputs(
@@ -558,19 +546,6 @@ def _sheet_name(name: str, used: set[str]) -> str:
         candidate, number = clean[: 31 - len(suffix)] + suffix, number + 1
     used.add(candidate)
     return candidate
-
-
-def _depths(catalogue: Catalogue) -> dict[str, int]:
-    parents = {spec.code: spec.parent for spec in catalogue.indicators}
-    depths: dict[str, int] = {}
-    for code in parents:
-        depth, current, seen = 0, parents.get(code), {code}
-        while current and current not in seen:
-            seen.add(current)
-            depth += 1
-            current = parents.get(current)
-        depths[code] = depth
-    return depths
 
 
 def _fact_frame(facts: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,14 @@ Two moments, two strengths:
   learners than classes ("consistency") and required figures left blank
   ("completeness") block submitting; a consistency finding stops blocking once the
   school explains it in a comment on that indicator. Values far from the school's
-  own history ("outlier") never block; they ask for a second look.
+  own history ("outlier") never block; they ask for a second look. Nor does a split
+  whose filled parts fall short of the total while some parts are blank: the warning
+  says how much the blank parts must hold ("2.604 of 2.658 accounted for; the blank
+  part(s) must hold 54"), so a slip in a filled part is seen while the school types.
+
+Blank subtotals are read through the catalogue's one roll-up rule
+(`catalogue.rollup`, via `figures_for`): the same rule the snapshots, the academy
+view and the rankings use, so a total checked here is the total shown there.
 
 Real reports disagree with themselves (see `shared/domain.md`, "Real data is
 messy"): the hub recomputes totals from their parts and shows the difference, with
@@ -28,6 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from catalogue.rollup import Figure, Mark, school_figures
 from catalogue.spec import Catalogue, IndicatorSpec
 from submissions.numbers import format_number, is_english, parse_count
 
@@ -42,6 +50,7 @@ __all__ = [
     "check_completeness",
     "check_consistency",
     "check_outliers",
+    "figures_for",
     "findings_for_submit",
     "validate_entries",
     "validate_entry",
@@ -54,6 +63,8 @@ RULE_UNKNOWN_CODE = "unknown_code"
 RULE_TOO_LARGE = "too_large"  # the parse problems use their own codes (numbers.PROBLEM_CODES)
 RULE_SUM_MISMATCH = "sum_mismatch"
 RULE_PARTIAL_SUM_EXCEEDS = "partial_sum_exceeds"
+# Non-blocking: blank parts must hold what the filled parts leave of the total.
+RULE_BLANK_PARTS_REMAINDER = "blank_parts_remainder"
 RULE_PART_ABOVE_WHOLE = "part_above_whole"
 RULE_LEARNERS_BELOW_CLASSES = "learners_below_classes"
 RULE_MISSING = "missing"
@@ -229,6 +240,7 @@ def check_consistency(
     values: Mapping[str, int | None],
     explanations: Mapping[str, str],
     not_applicable: Iterable[str] = (),
+    not_reported: Iterable[str] = (),
 ) -> list[Finding]:
     """Totals against their parts, parts against their whole, learners against classes.
 
@@ -238,20 +250,34 @@ def check_consistency(
     * all parts present and their sum differs from the total → `sum_mismatch`;
     * only some parts present, their sum already above the total → `partial_sum_exceeds`
       (not repeated when a single part is already above the total, see next);
-    * a part larger than its total → `part_above_whole`, about the part.
+    * a part larger than its total → `part_above_whole`, about the part;
+    * some parts blank, the others (with the lower bounds of blank subtotals) short of
+      the total → `blank_parts_remainder`, never blocking: the blank parts must hold
+      the difference.
 
     And for each classes indicator with a `learners_code`: fewer learners than
     classes → `learners_below_classes`, about the learners indicator.
 
     A part marked not applicable counts as 0. Nothing is said where the total is blank
     (completeness covers it). A blank subtotal whose parts are all given counts, as a
-    part of a larger total, as the sum of its parts (see `rolled_up`): seed 003 gives
+    part of a larger total, as the sum of its parts (see `figures_for`): seed 003 gives
     each short course but not their total, and only so do its programmes show that
     they exceed the declared learners. Findings block submitting unless
     `explanations` holds a non-empty comment for the finding's `code`.
     """
     skipped = set(not_applicable)
-    effective, at_least = rolled_up(catalogue=catalogue, values=values, not_applicable=skipped)
+    figures = figures_for(
+        catalogue=catalogue, values=values, not_applicable=skipped, not_reported=not_reported
+    )
+    effective: dict[str, int | None] = {
+        code: figure.value if figure.state == "complete" else None
+        for code, figure in figures.items()
+    }
+    at_least = {
+        code: figure.value
+        for code, figure in figures.items()
+        if figure.state == "partial" and figure.value
+    }
     findings: list[Finding] = []
     for parent in catalogue.indicators:
         splits = catalogue.splits.get(parent.code)
@@ -294,41 +320,23 @@ def check_consistency(
     return _apply_explanations(findings, explanations)
 
 
-def rolled_up(
-    *, catalogue: Catalogue, values: Mapping[str, int | None], not_applicable: set[str]
-) -> tuple[dict[str, int | None], dict[str, int]]:
-    """What the parts say about blank subtotals, for checking only (nothing derived is
-    ever saved or shown as the school's figure).
+def figures_for(
+    *,
+    catalogue: Catalogue,
+    values: Mapping[str, int | None],
+    not_applicable: Iterable[str] = (),
+    not_reported: Iterable[str] = (),
+) -> dict[str, Figure]:
+    """Each indicator's figure under the catalogue's one roll-up rule (`catalogue.rollup`).
 
-    Returns the values with each blank subtotal whose parts (in some split) are all
-    given replaced by their sum, and a lower bound for each other blank subtotal with
-    some parts given: parts are never negative, so the known ones bound the total from
-    below. Parts come first, so subtotals of subtotals roll up too.
+    For checking and for showing what the parts say; nothing derived is ever saved as
+    the school's figure. A blank subtotal whose parts (in some split) are all given is
+    "complete" with their sum; one with only some parts given is "partial" with a lower
+    bound (parts are never negative); parts come first, so subtotals of subtotals roll up.
     """
-    effective = dict(values)
-    at_least: dict[str, int] = {}
-    for parent in reversed(catalogue.indicators):
-        splits = catalogue.splits.get(parent.code)
-        if not splits or effective.get(parent.code) is not None or parent.code in not_applicable:
-            continue
-        best_bound = 0
-        for children in splits.values():
-            parts = [
-                0 if child.code in not_applicable else effective.get(child.code)
-                for child in children
-            ]
-            if all(part is not None for part in parts):
-                effective[parent.code] = sum(part for part in parts if part is not None)
-                break
-            known = [
-                part if part is not None else at_least.get(child.code, 0)
-                for child, part in zip(children, parts, strict=True)
-            ]
-            best_bound = max(best_bound, sum(known))
-        else:
-            if best_bound:
-                at_least[parent.code] = best_bound
-    return effective, at_least
+    marks: dict[str, Mark] = {code: "not_reported" for code in not_reported}
+    marks.update({code: "not_applicable" for code in not_applicable})
+    return school_figures(catalogue=catalogue, values=values, marks=marks)
 
 
 def _check_split(
@@ -443,7 +451,55 @@ def _check_split(
                 rule=RULE_PARTIAL_SUM_EXCEEDS,
             )
         )
+    elif missing and lower_total < declared and not above:
+        findings.append(
+            _blank_parts_must_hold(parent, declared, split, present, missing, bounded, lower_total)
+        )
     return findings
+
+
+def _blank_parts_must_hold(
+    parent: IndicatorSpec,
+    declared: int,
+    split: str,
+    present: Sequence[tuple[IndicatorSpec, int]],
+    missing: Sequence[IndicatorSpec],
+    bounded: Sequence[tuple[IndicatorSpec, int]],
+    lower_total: int,
+) -> Finding:
+    """Some parts are blank and the filled ones fall short of the total: the blank parts
+    must hold the rest. Never blocking (most schools leave rows empty), but it names the
+    numbers, so a typing slip in a filled part (2.604 for 2.658) is seen at entry time."""
+    remainder = declared - lower_total
+    split_vi, split_en = _SPLIT_PHRASES.get(split, _SPLIT_PHRASES["main"])
+    scope_vi = f" ({split_vi})" if split != "main" and split in _SPLIT_PHRASES else ""
+    scope_en = f" ({split_en})" if split_en else ""
+    blank_vi = "; ".join(child.label_vi for child in missing)
+    blank_en = "; ".join(child.label_en for child in missing)
+    return Finding(
+        code=parent.code,
+        kind="consistency",
+        blocking=False,
+        message_vi=(
+            f"{parent.label_vi}: các phần đã nhập{scope_vi} mới cộng được {_vi(lower_total)} "
+            f"trên tổng {_vi(declared)}; (các) phần còn trống ({blank_vi}) phải cộng lại đúng "
+            f"{_vi(remainder)}. Nếu không phải vậy, hãy kiểm tra lỗi gõ phím."
+        ),
+        message_en=(
+            f"{parent.label_en}: {_en(lower_total)} of {_en(declared)} accounted for"
+            f"{scope_en}; the blank part(s) ({blank_en}) must hold {_en(remainder)}. "
+            "If they do not, check for a typing slip."
+        ),
+        related=tuple(child.code for child in (*(c for c, _v in present), *missing)),
+        numbers={
+            "declared": declared,
+            "sum": lower_total,
+            "remainder": remainder,
+            **{child.code: value for child, value in present},
+            **{child.code: bound for child, bound in bounded},
+        },
+        rule=RULE_BLANK_PARTS_REMAINDER,
+    )
 
 
 def _bounded_parts_exceed(
@@ -490,6 +546,7 @@ def check_completeness(
     split of the blank total is present, the message gives their sum as a hint.
     """
     skipped = set(not_applicable)
+    figures = figures_for(catalogue=catalogue, values=values, not_applicable=skipped)
     findings: list[Finding] = []
     for indicator in catalogue.indicators:
         if not indicator.required or indicator.code in skipped:
@@ -498,17 +555,15 @@ def check_completeness(
             continue
         hint_vi = hint_en = ""
         numbers: dict[str, int | float | None] = {}
-        for split, children in catalogue.splits.get(indicator.code, {}).items():
-            parts = [values.get(child.code) for child in children]
-            if parts and all(part is not None for part in parts):
-                total = sum(part for part in parts if part is not None)
-                split_vi, split_en = _SPLIT_PHRASES.get(split, _SPLIT_PHRASES["main"])
-                scope_vi = f" ({split_vi})" if split_en else ""
-                hint_vi = f" Các phần{scope_vi} cộng lại được {_vi(total)}."
-                scope_en = f" {split_en}" if split_en else ""
-                hint_en = f" Its parts{scope_en} add up to {_en(total)}."
-                numbers = {"sum_of_parts": total}
-                break
+        figure = figures[indicator.code]
+        if figure.state == "complete" and figure.value is not None and figure.split:
+            total = figure.value
+            split_vi, split_en = _SPLIT_PHRASES.get(figure.split, _SPLIT_PHRASES["main"])
+            scope_vi = f" ({split_vi})" if split_en else ""
+            hint_vi = f" Các phần{scope_vi} cộng lại được {_vi(total)}."
+            scope_en = f" {split_en}" if split_en else ""
+            hint_en = f" Its parts{scope_en} add up to {_en(total)}."
+            numbers = {"sum_of_parts": total}
         findings.append(
             Finding(
                 code=indicator.code,
@@ -643,10 +698,13 @@ def findings_for_submit(
     not_applicable: Iterable[str],
     explanations: Mapping[str, str],
     history: Mapping[str, Sequence[tuple[str, int]]],
+    not_reported: Iterable[str] = (),
 ) -> list[Finding]:
     """Everything to show before submitting: consistency, completeness, outliers.
 
     An explanation on an outlier's indicator marks it explained (it never blocked).
+    ``not_reported`` (figures a source did not state) only changes how blank subtotals
+    roll up; which of them unblock a submission is the school side's rule.
     """
     skipped = set(not_applicable)
     return [
@@ -655,6 +713,7 @@ def findings_for_submit(
             values=values,
             explanations=explanations,
             not_applicable=skipped,
+            not_reported=not_reported,
         ),
         *check_completeness(catalogue=catalogue, values=values, not_applicable=skipped),
         *_apply_explanations(

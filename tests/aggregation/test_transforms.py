@@ -804,6 +804,14 @@ def test_academy_view_counts_each_school_once_in_its_cluster_of_the_year():
     )
     clusters = {cluster["cluster"]: cluster for cluster in view["clusters"]}
     assert [cluster["cluster"] for cluster in view["clusters"]] == ["midlands", "north"]
+    # Each total says who is short of it (laocai reported nothing in the north).
+    north_figures = clusters["north"].pop("figures")
+    assert north_figures["training.classes"]["state"] == "partial"
+    assert north_figures["training.classes"]["schools"]["missing"] == ["laocai"]
+    assert north_figures["staff.lecturers"]["value"] == 75
+    midlands_figures = clusters["midlands"].pop("figures")
+    assert midlands_figures["training.classes"]["state"] == "complete"
+    assert view["national_figures"]["training.classes"]["counts"]["missing"] == 1
     assert clusters["north"] == {
         "cluster": "north",
         "schools": 3,
@@ -919,3 +927,96 @@ def test_finding_messages_format_numbers_through_core_formatting():
     assert learners["message_en"].endswith(
         f"add up to {format_count(learners_sum, 'en')} (difference +1,001)."
     )
+
+
+# --------------------------------------------------------------------------- roll-up
+
+
+def test_a_school_giving_only_parts_shows_their_sum_and_the_total_counts_it():
+    # The board bug of issue 11: a school's row read its total from its parts while the
+    # cluster row counted only typed totals (37 against 8). Now both use the one rule.
+    rows = [
+        fact("quangninh", "training.classes", 10),
+        fact("hagiang", "training.classes_carried", 4),
+        fact("hagiang", "training.classes_new", 3),
+        fact("langson", "training.classes_carried", 5),
+    ]
+    snap = snapshot(facts=frame(rows))
+    assert school_entry(snap, "hagiang")["values"]["training.classes"] == 7
+    assert school_entry(snap, "hagiang")["figures"]["training.classes"] == {
+        "value": 7,
+        "state": "complete",
+        "derived": True,
+    }
+    langson = school_entry(snap, "langson")["figures"]["training.classes"]
+    assert langson == {
+        "value": 5,
+        "state": "partial",
+        "derived": True,
+        "missing": ["training.classes_new"],
+    }
+    assert school_entry(snap, "sonla")["figures"]["training.classes"] == {
+        "value": None,
+        "state": "missing",
+    }
+    # The total is the sum of the column shown, and says it is a lower bound.
+    assert snap["totals"]["training.classes"] == 10 + 7 + 5
+    total = snap["figures"]["training.classes"]
+    assert (total["value"], total["state"]) == (22, "partial")
+    assert total["schools"]["partial"] == ["langson"]
+    assert total["schools"]["missing"] == [
+        "caobang",
+        "dienbien",
+        "laichau",
+        "laocai",
+        "sonla",
+    ]
+    assert total["counts"]["contributors"] == 3
+    # Consistency findings are about what was typed: nothing disagrees here.
+    assert findings_of(snap, "sum_mismatch") == []
+
+
+def test_a_total_is_complete_when_every_school_has_its_figure():
+    snap = snapshot()
+    assert snap["figures"]["training.classes"]["state"] == "complete"
+    assert snap["figures"]["training.classes"]["counts"]["missing"] == 0
+
+
+def test_declared_figures_sit_apart_with_their_source_and_their_gap_is_a_finding():
+    declared = {**SEED_002_DECLARED, "staff.training_attendances": 186}
+    snap = snapshot(
+        declared=declared,
+        declared_sources={code: "Báo cáo cụm 6 tháng đầu năm 2024" for code in declared},
+    )
+    assert snap["declared"]["training.classes"] == {
+        "value": 238,
+        "source": "Báo cáo cụm 6 tháng đầu năm 2024",
+    }
+    assert "staff.training_attendances" not in snap["totals"]
+    assert snap["totals"]["training.classes"] == sum(row[2] for row in SEED_002)
+    gaps = {f["code"]: f for f in findings_of(snap, "declared_mismatch")}
+    assert gaps["training.classes"]["actual_state"] == "complete"
+    assert gaps["staff.training_attendances"]["actual"] is None
+    assert gaps["staff.training_attendances"]["actual_state"] == "missing"
+
+
+def test_marks_give_not_applicable_and_not_reported_states():
+    rows = [
+        fact("quangninh", "training.classes_carried", 4),
+        fact("hagiang", "training.classes", 3),
+    ]
+    snap = snapshot(
+        facts=frame(rows),
+        marks={
+            "quangninh": {"training.classes_new": "not_applicable"},
+            "hagiang": {"training.learners": "not_reported"},
+        },
+    )
+    quangninh = school_entry(snap, "quangninh")["figures"]
+    assert quangninh["training.classes"]["state"] == "complete"
+    assert quangninh["training.classes"]["value"] == 4
+    assert quangninh["training.classes_new"] == {"value": None, "state": "not_applicable"}
+    hagiang = school_entry(snap, "hagiang")["figures"]
+    assert hagiang["training.learners"] == {"value": None, "state": "not_reported"}
+    assert "training.learners" not in snap["totals"]
+    assert snap["figures"]["training.learners"]["counts"]["not_reported"] == 1

@@ -120,9 +120,9 @@ def test_school_types_checks_and_submits_its_half_year(site, new_page, clean_sub
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state()
     expect(page.locator(".messages")).to_contain_text("Đã lưu bản nháp")
-    mismatch = page.locator("#f-training-classes-findings .finding.consistency")
+    mismatch = page.locator("#f-training-classes-findings .finding.consistency.blocking")
     assert "khác số đã khai (42)" in mismatch.inner_text()
-    assert page.locator("#findings .finding.consistency").count() == 1
+    assert page.locator("#findings .finding.consistency.blocking").count() == 1
     assert page.get_by_label(
         "Giải trình cho “Tổng số lớp đào tạo, bồi dưỡng”", exact=True
     ).is_visible()
@@ -136,21 +136,24 @@ def test_school_types_checks_and_submits_its_half_year(site, new_page, clean_sub
     page.wait_for_load_state()
 
     # The finding at the top links to the field.
-    page.locator("#findings a[href='#f-training-classes']").click()
+    page.locator("#findings .blocking a[href='#f-training-classes']").click()
     assert page.url.endswith("#f-training-classes")
 
     # Fix it; then do what completeness asks.
     page.fill(field("training.classes"), "41")
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state()
-    assert page.locator(".finding.consistency").count() == 0
+    assert page.locator(".finding.consistency.blocking").count() == 0
     fill_what_completeness_requires(page)
     page.get_by_label("Kết quả nổi bật, cách làm hay", exact=True).fill(
         "Hoàn thành kế hoạch đào tạo 6 tháng đầu năm."
     )
     page.get_by_role("button", name="Lưu nháp").click()
     page.wait_for_load_state()
-    assert page.locator("#findings").count() == 0
+    # Nothing blocks; only "carried over" of the carried-over/new split is given, so the
+    # page says what the blank "new" rows must hold, without blocking (issue 11 point 5).
+    assert page.locator("#findings .finding.blocking").count() == 0
+    assert "phải cộng lại đúng 19" in page.locator("#findings").inner_text()
 
     # Submit, through the confirmation dialog.
     page.get_by_role("button", name="Gửi báo cáo").click()

@@ -68,6 +68,30 @@ def test_roll_up_goes_deepest_first_and_takes_the_largest_split():
     assert values["training.classes"] == 6
 
 
+def test_roll_up_prefers_a_complete_split_to_a_larger_partial_one():
+    # The old rule took the split with the largest sum (here 20, a lower bound) over the
+    # known total 9: the ranking's input then disagreed with the board.
+    origin = [child.code for child in CATALOGUE.splits["training.classes"]["origin"]]
+    programme = CATALOGUE.splits["training.classes"]["programme"][0].code
+    rows = [
+        ("a", "2024-H1", code, 9 if position == 0 else 0, "accepted", 1)
+        for position, code in enumerate(origin)
+    ]
+    frame = facts(*rows, ("a", "2024-H1", programme, 20, "accepted", 1))
+    rolled, derived = roll_up_totals(frame, CATALOGUE)
+    values = rolled.set_index("indicator")["value"]
+    assert values["training.classes"] == 9
+    states = derived.set_index("indicator")["state"]
+    assert states["training.classes"] == "complete"
+
+
+def test_roll_up_marks_a_lower_bound_as_partial():
+    frame = facts(("a", "2024-H1", "research.projects.provincial", 3, "submitted", 1))
+    _rolled, derived = roll_up_totals(frame, CATALOGUE)
+    row = derived.set_index("indicator").loc["research.projects"]
+    assert row["state"] == "partial"
+
+
 def test_roll_up_of_nothing_is_nothing():
     rolled, derived = roll_up_totals(facts(), CATALOGUE)
     assert rolled.empty and derived.empty

@@ -114,3 +114,64 @@ def test_cache_keys_carry_the_schema_of_the_host_that_reads(seed_002_cluster):
         assert cache.get("probe") is None
     with schema_context("quangninh"):
         assert cache.get("probe") == "quangninh's"
+
+
+def test_each_total_and_school_value_carries_its_state(seed_002_cluster, api_client):
+    body = api_client("quangninh-approver", "quangninh").get(SNAPSHOT).json()
+    assert body["totals"], "the seed has figures"
+    for code, total in body["totals"].items():
+        figure = body["figures"][code]
+        shown = [row["values"][code] for row in body["schools"]]
+        states = [row["figures"][code]["state"] for row in body["schools"]]
+        # The total is the sum of exactly the column shown, and says when it is short.
+        assert total == figure["value"] == sum(value for value in shown if value is not None)
+        complete = all(state in ("complete", "not_applicable") for state in states)
+        assert figure["state"] == ("complete" if complete else "partial")
+        assert figure["counts"]["missing"] == states.count("missing")
+        assert figure["schools"]["missing"] == [
+            row["school"] for row in body["schools"] if row["figures"][code]["state"] == "missing"
+        ]
+        for row in body["schools"]:
+            assert row["figures"][code]["value"] == row["values"][code]
+            assert row["figures"][code]["state"] in (
+                "complete",
+                "partial",
+                "missing",
+                "not_reported",
+                "not_applicable",
+            )
+    # Every school typed its classes: a complete total.
+    assert body["figures"]["training.classes"]["state"] == "complete"
+
+
+def test_declared_figures_stay_apart_with_their_source(seed_002_cluster, api_client):
+    from aggregation.models import DeclaredTotal
+    from aggregation.services import cluster_aggregate
+
+    source = "Báo cáo sơ kết 6 tháng đầu năm 2024 của cụm"
+    DeclaredTotal.objects.filter(cluster=seed_002_cluster["cluster"]).update(source=source)
+    cluster_aggregate(
+        cluster=seed_002_cluster["cluster"], period=seed_002_cluster["period"], force=True
+    )
+    body = api_client("quangninh-approver", "quangninh").get(SNAPSHOT).json()
+    declared = seed_002_cluster["data"]["cluster_declared"][0]["values"]
+    assert body["declared"] == {
+        code: {"value": value, "source": source} for code, value in declared.items()
+    }
+    # Figures known only for the cluster as a whole are never presented as sums.
+    assert "staff.training_attendances" not in body["totals"]
+    assert "staff.training_attendances" not in body["figures"]
+    # A figure both declared and computed: the total is the schools' sum, the gap a finding.
+    schools_sum = sum(row["values"]["training.classes"] for row in body["schools"])
+    assert body["totals"]["training.classes"] == schools_sum
+    gaps = {f["code"]: f for f in body["findings"] if f["kind"] == "declared_mismatch"}
+    if schools_sum != declared["training.classes"]:
+        assert gaps["training.classes"]["expected"] == declared["training.classes"]
+        assert gaps["training.classes"]["actual"] == schools_sum
+
+
+def test_a_member_sees_the_states_but_not_who_is_short(seed_002_cluster, api_client):
+    body = api_client("dienbien-editor", "dienbien").get(SNAPSHOT).json()
+    assert body["figures"]["training.classes"]["state"] == "complete"
+    assert all("schools" not in figure for figure in body["figures"].values())
+    assert all("counts" in figure for figure in body["figures"].values())

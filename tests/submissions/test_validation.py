@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
+from submissions.numbers import format_number
 from submissions.validation import (
     Finding,
     blocking_findings,
@@ -383,9 +384,66 @@ def test_partial_children_already_exceeding_the_total() -> None:
     )
 
 
-def test_partial_children_below_the_total_are_fine() -> None:
+def test_partial_children_below_the_total_warn_without_blocking() -> None:
+    # Was "are fine" (no finding): issue 11 point 5 wants the blank parts' share named.
     values = {"train.classes": 62, "train.classes.plan91": 25, "train.classes.party_work": 16}
+    finding = only(check_consistency(catalogue=CATALOGUE, values=values, explanations={}))
+    assert finding.rule == "blank_parts_remainder"
+    assert not finding.blocking and blocking_findings([finding]) == []
+    assert finding.numbers["declared"] == 62
+    assert finding.numbers["sum"] == 41
+    assert finding.numbers["remainder"] == 21
+
+
+def test_programmes_short_of_the_total_with_one_row_blank_warn_with_the_numbers() -> None:
+    # Issue 11 point 5: programmes add up to 2.604 against a declared 2.658 while one
+    # programme row is empty; the blank row must hold 54, which says "typing slip?".
+    learners = dict(SEED_003_LEARNERS)
+    values: dict[str, int | None] = {
+        f"train.learners.{key}": value for key, value in learners.items() if key != "plan91"
+    }
+    filled = sum(value for value in values.values() if value is not None)
+    values["train.learners"] = filled + 54
+    finding = only(check_consistency(catalogue=CATALOGUE, values=values, explanations={}))
+    assert finding.code == "train.learners"
+    assert (finding.rule, finding.blocking) == ("blank_parts_remainder", False)
+    assert finding.numbers["remainder"] == 54
+    assert finding.numbers["sum"] == filled
+    assert "train.learners.plan91" in finding.related
+    assert (
+        f"{format_number(filled, 'en')} of {format_number(filled + 54, 'en')} accounted for "
+        "(by programme); the blank part(s) (Plan 91-KH/TU course learners) must hold 54."
+    ) in finding.message_en
+    assert (
+        f"mới cộng được {format_number(filled, 'vi')} trên tổng "
+        f"{format_number(filled + 54, 'vi')}; (các) phần còn trống "
+        "(Số học viên bồi dưỡng theo Kế hoạch 91-KH/TU) phải cộng lại đúng 54"
+    ) in finding.message_vi
+
+
+def test_blank_parts_that_would_have_to_be_negative_still_block() -> None:
+    values = {"train.learners": 100, "train.learners.plan91": 60, "train.learners.postgrad": 70}
+    finding = only(check_consistency(catalogue=CATALOGUE, values=values, explanations={}))
+    assert (finding.rule, finding.blocking) == ("partial_sum_exceeds", True)
+
+
+def test_filled_parts_equal_to_the_total_leave_the_blanks_nothing_to_say() -> None:
+    values = {"train.learners": 130, "train.learners.plan91": 60, "train.learners.postgrad": 70}
     assert check_consistency(catalogue=CATALOGUE, values=values, explanations={}) == []
+
+
+def test_the_remainder_counts_blank_subtotals_own_parts() -> None:
+    # intermediate classes is blank but its carried-over part is 5: the programme split
+    # of 62 then has 25 + 5 at least, so the blank parts must hold 32.
+    values = {
+        "train.classes": 62,
+        "train.classes.plan91": 25,
+        "train.classes.intermediate.carried": 5,
+    }
+    findings = check_consistency(catalogue=CATALOGUE, values=values, explanations={})
+    by_rule = {finding.rule: finding for finding in findings}
+    assert by_rule["blank_parts_remainder"].numbers["remainder"] == 32
+    assert not any(finding.blocking for finding in findings)
 
 
 def test_part_above_whole() -> None:
@@ -730,3 +788,59 @@ def test_finding_message_and_as_dict() -> None:
         "train.classes.intermediate.new",
     ]
     assert finding.as_dict("vi")["message"] == finding.message_vi
+
+
+def test_thainguyen_2022_slip_of_54_learners_warns_at_entry_on_the_real_catalogue() -> None:
+    # Issue 11 point 5, as it happened: 1.793 intermediate learners typed 1.739, so the
+    # programmes add up to 2.604 of the declared 2.658 while other programme rows are
+    # blank. Nothing blocks, but the numbers are said while the school types.
+    from catalogue.spec import load_catalogue
+
+    catalogue = load_catalogue(2022)
+    values: dict[str, int | None] = {
+        "training.learners": 2658,
+        "training.intermediate.learners": 1739,
+        "training.advanced.learners": 184,
+        "training.short_courses.learners": 681,
+    }
+    findings = check_consistency(catalogue=catalogue, values=values, explanations={})
+    warning = only([f for f in findings if f.code == "training.learners"])
+    assert (warning.rule, warning.blocking) == ("blank_parts_remainder", False)
+    assert (warning.numbers["sum"], warning.numbers["remainder"]) == (2604, 54)
+    assert "2,604 of 2,658 accounted for" in warning.message_en
+    assert "must hold 54" in warning.message_en
+    assert "mới cộng được 2.604 trên tổng 2.658" in warning.message_vi
+    assert "phải cộng lại đúng 54" in warning.message_vi
+    assert blocking_findings(findings) == []
+
+
+# --- the warning where the school sees it: the API and the form -------------------------------
+
+
+def test_remainder_warning_reaches_the_api_and_the_form_without_blocking(
+    world, api_client, page_client
+):
+    url = "/api/v1/submissions/2024-H1/"
+    client = api_client("dienbien-editor", "dienbien")
+    saved = client.patch(
+        url,
+        {
+            "version": 0,
+            "values": {
+                "training.learners": "2.658",
+                "training.intermediate.learners": "1.739",
+                "training.advanced.learners": "184",
+                "training.short_courses.learners": "681",
+            },
+        },
+        format="json",
+    )
+    assert saved.status_code == 200
+    findings = client.get(url).json()["findings"]
+    warning = next(f for f in findings if f["code"] == "training.learners")
+    assert warning["blocking"] is False
+    assert warning["numbers"]["remainder"] == 54
+    assert "2.604" in warning["message"] and "54" in warning["message"]
+    page = page_client("dienbien-editor", "dienbien").get("/submissions/2024-H1/")
+    assert page.status_code == 200
+    assert "phải cộng lại đúng 54" in page.content.decode()
