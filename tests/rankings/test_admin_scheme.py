@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from rankings.models import ScoringScheme
 from rankings.services import scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
-from tests.conftest import PASSWORD
+from tests.world import PASSWORD
 
 FIELDS = [
     "code",
@@ -96,7 +96,5 @@ def test_staff_without_the_scoring_role_cannot_use_the_admin(world, page_client)
     User.objects.filter(pk=user.pk).update(is_staff=True)
     department_role_grant(user=user, can_manage_scoring=False)
     scheme = scheme_ensure_example(year=2024)
-    response = page_client("plain-staff").get(
-        f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
-    )
+    response = page_client("plain-staff").get(f"/admin/rankings/scoringscheme/{scheme.pk}/change/")
     assert response.status_code in (302, 403)

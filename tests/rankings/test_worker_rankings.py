@@ -15,7 +15,8 @@ from rankings.services import (
     rankings_request,
     scheme_ensure_example,
 )
-from tests.rankings.conftest import committed_db_fixture, insert_facts, seed_002_values
+from tests.rankings.conftest import committed_db_fixture, insert_facts
+from tests.seeds import seed_002_values
 
 pytestmark = pytest.mark.worker
 

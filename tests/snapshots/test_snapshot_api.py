@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from aggregation.models import Snapshot
-from tests.reviews.conftest import NORTH
+from tests.world import NORTH
 
 SNAPSHOT = f"/api/v1/clusters/{NORTH}/periods/2024-H1/snapshot/"
 

@@ -37,7 +37,6 @@ from tenants.models import Cluster, School
 from tests.reliability_support import (
     ACTOR,
     AGGREGATE_TASK,
-    NORTH,
     PUBLISH_TASK,
     PrivateRedis,
     Worker,
@@ -46,12 +45,13 @@ from tests.reliability_support import (
     clean,
     current_version,
     expected_totals,
-    seed_002,
     snapshot_data,
     start_worker_on,
     submit,
-    wait_for,
 )
+from tests.seeds import seed_002_figures
+from tests.waiting import wait_for
+from tests.world import NORTH
 from worker.celery_app import app
 
 pytestmark = pytest.mark.worker
@@ -139,7 +139,7 @@ def test_aggregation_killed_mid_run_is_redelivered_and_completes(committed, brok
     producer never restores.
     """
     period = committed
-    figures = seed_002()
+    figures = seed_002_figures()
     for slug, values in figures.items():
         submit(school(slug), period, values)
         # Publish here rather than in a worker, so no aggregation runs before the test
@@ -194,7 +194,7 @@ def test_broker_outage_delays_figures_until_reconcile(committed, broker, spawn_w
     Redis is back, `reconcile` republishes and the worker aggregates."""
     period = committed
     slug = "dienbien"
-    values = seed_002()[slug]
+    values = seed_002_figures()[slug]
     broker.stop()
 
     with caplog.at_level(logging.WARNING, logger="submissions.services"):
@@ -236,7 +236,7 @@ def test_publish_is_idempotent_and_a_stale_message_is_ignored(committed, broker,
     version and lost the race to a newer one leaves the newer figures in place."""
     period = committed
     slug = "langson"
-    values = seed_002()[slug]
+    values = seed_002_figures()[slug]
     target = school(slug)
     submit(target, period, values)
 
@@ -307,7 +307,7 @@ def test_a_burst_of_submissions_is_aggregated_once(committed, broker, spawn_work
     so it is not asserted on.
     """
     period = committed
-    figures = seed_002()
+    figures = seed_002_figures()
     publish_queue = settings.CELERY_TASK_ROUTES["aggregation.publish_submission"]["queue"]
     aggregate_queue = settings.CELERY_TASK_ROUTES["aggregation.aggregate_cluster_period"]["queue"]
     for slug, values in figures.items():
