@@ -162,12 +162,22 @@ def filled(seed_002_cluster, world) -> Filled:  # noqa: F811
     )
 
 
-def status(api_client, username: str | None, slug: str, method: str, url: str) -> int:
-    client = api_client(username, slug)
-    if username:
-        client.force_login(user(username))
-    client.raise_request_exception = False
-    return getattr(client, method)(url, {}, format="json").status_code
+@pytest.fixture
+def ask(api_client):
+    """ask(username, host school, method, url) -> status code; one signed-in client per
+    user and host (pages use the session, the API the token: both are set)."""
+    clients: dict[tuple[str | None, str], object] = {}
+
+    def status(username: str | None, slug: str, method: str, url: str) -> int:
+        if (username, slug) not in clients:
+            client = api_client(username, slug)
+            if username:
+                client.force_login(user(username))
+            client.raise_request_exception = False
+            clients[username, slug] = client
+        return getattr(clients[username, slug], method)(url, {}, format="json").status_code
+
+    return status
 
 
 def test_the_route_list_is_not_empty():
@@ -176,19 +186,14 @@ def test_the_route_list_is_not_empty():
     assert listed <= set(SCHOOL_ROUTES), listed - set(SCHOOL_ROUTES)
 
 
-def test_a_user_of_another_cluster_is_refused_every_route_of_the_school(filled, api_client):
+def test_a_user_of_another_cluster_is_refused_every_route_of_the_school(filled, ask):
     """backan (northern midlands) has no role in dienbien's cluster in any year: 403
     on dienbien's host, whatever the route and the method."""
     wrong = [
         (method, url, answer)
         for route in SCHOOL_ROUTES
         for method in METHODS
-        if (
-            answer := status(
-                api_client, "backan-approver", HOST_SCHOOL, method, url := filled.url(route)
-            )
-        )
-        != 403
+        if (answer := ask("backan-approver", HOST_SCHOOL, method, url := filled.url(route))) != 403
     ]
     assert wrong == []
 
@@ -206,7 +211,7 @@ def test_anonymous_is_sent_to_sign_in_on_every_route(filled, api_client):
     assert wrong == []
 
 
-def test_the_owner_reads_every_route_on_the_same_addresses(filled, api_client):
+def test_the_owner_reads_every_route_on_the_same_addresses(filled, ask):
     """The counterpart of the refusals: the same addresses are real and readable."""
     wrong = []
     for route in SCHOOL_ROUTES:
@@ -215,7 +220,7 @@ def test_the_owner_reads_every_route_on_the_same_addresses(filled, api_client):
         url = filled.url(route)
         username = USERS[READERS.get(route)]
         expected = 405 if route in WRITE_ONLY else 200
-        answer = status(api_client, username, HOST_SCHOOL, "get", url)
+        answer = ask(username, HOST_SCHOOL, "get", url)
         if answer != expected:
             wrong.append((username, url, answer, expected))
     assert wrong == []
@@ -225,7 +230,7 @@ def test_the_owner_reads_every_route_on_the_same_addresses(filled, api_client):
 CROSS_OUTSIDERS = [("backan-approver", "backan"), ("thainguyen-approver", "thainguyen")]
 
 
-def test_another_clusters_schools_on_their_own_hosts_are_refused_the_north(filled, api_client):
+def test_another_clusters_schools_on_their_own_hosts_are_refused_the_north(filled, ask):
     """From its own host, a school of the midlands (a member, then the lead) asks for
     the northern cluster, dienbien's rankings, the northern report: refused (the API
     403; a cluster page 404, as for a cluster the host school is not in), while the
@@ -238,7 +243,7 @@ def test_another_clusters_schools_on_their_own_hosts_are_refused_the_north(fille
         for method in METHODS:
             if (route, method) in KNOWN_BROKEN:
                 continue
-            owner = status(api_client, "quangninh-approver", "quangninh", method, url)
+            owner = ask("quangninh-approver", "quangninh", method, url)
             if owner == 405:
                 expected = 405  # the method is not served at all
             elif route.startswith("api/"):
@@ -251,7 +256,7 @@ def test_another_clusters_schools_on_their_own_hosts_are_refused_the_north(fille
             if not reached:
                 wrong.append((method, url, "lead", owner))
             for outsider, host in CROSS_OUTSIDERS:
-                answer = status(api_client, outsider, host, method, url)
+                answer = ask(outsider, host, method, url)
                 if answer != expected:
                     wrong.append((method, url, outsider, answer, "expected", expected))
     assert wrong == []
