@@ -12,15 +12,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import redis
-import yaml
 from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
@@ -31,31 +28,14 @@ from catalogue.models import Period
 from submissions.models import Submission
 from submissions.services import Actor, Changes, submission_submit, submission_update
 from tenants.models import School
+from tests.waiting import wait_for
 from tests.worker_fixtures import ROOT, test_database_url
-
-T = TypeVar("T")
+from tests.world import NORTH
 
 HOST = "127.0.0.1"
-NORTH = "mien-nui-bien-gioi-phia-bac"
-SEED_002 = Path(settings.BASE_DIR) / "demo" / "figures" / "002-cluster-2024-h1.yaml"
 ACTOR = Actor(user_id=None, username="reliability-test", channel="api")
 AGGREGATE_TASK = "aggregation.aggregate_cluster_period"
 PUBLISH_TASK = "aggregation.publish_submission"
-
-
-# --- polling -------------------------------------------------------------------------
-
-
-def wait_for(probe: Callable[[], T | None], *, timeout: float, what: str, every: float = 0.05) -> T:
-    """Poll `probe` until it returns something truthy; fail with `what` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(every)
 
 
 # --- a private redis-server ----------------------------------------------------------
@@ -272,21 +252,6 @@ def start_worker_on(
 
 
 # --- committed figures -----------------------------------------------------------------
-
-
-def seed_002() -> dict[str, dict[str, int]]:
-    """Seed 002's eight schools' figures, with the totals the catalogue requires
-    (projects and conferences) filled in as the sum of the listed levels."""
-    data = yaml.safe_load(SEED_002.read_text(encoding="utf-8"))
-    schools = {}
-    for item in data["submissions"]:
-        values = dict(item["values"])
-        for total in ("research.projects", "research.conferences"):
-            values[total] = sum(
-                v for code, v in item["values"].items() if code.startswith(total + ".")
-            )
-        schools[item["school"]] = values
-    return schools
 
 
 def expected_totals(figures: dict[str, dict[str, int]]) -> dict[str, int]:

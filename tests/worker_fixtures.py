@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,17 +80,13 @@ def test_database_url() -> str:
 def wait_until_ready(worker: RunningWorker, timeout: float = 60) -> None:
     from worker.celery_app import app
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers() -> bool:
         if worker.process.poll() is not None:
             raise RuntimeError(f"worker exited early:\n{worker.log()}")
-        replies = app.control.ping(
-            destination=[f"{worker.queue}@{os.uname().nodename}"], timeout=0.5
-        )
-        if replies:
-            return
-        time.sleep(0.3)
-    raise RuntimeError(f"worker not ready after {timeout}s:\n{worker.log()}")
+        destination = [f"{worker.queue}@{os.uname().nodename}"]
+        return bool(app.control.ping(destination=destination, timeout=0.5))
+
+    wait_for(answers, timeout=timeout, what="the worker to answer a ping", every=0.3)
 
 
 @pytest.fixture(scope="session")

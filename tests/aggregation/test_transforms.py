@@ -19,8 +19,9 @@ from aggregation.transforms import (
 )
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
 from core.formatting import format_count
+from tests.world import NORTH
 
-CLUSTER = "mien-nui-bien-gioi-phia-bac"
+CLUSTER = NORTH
 PERIOD = "2024-H1"
 NOW = datetime(2024, 7, 15, 3, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-from tests.conftest import PASSWORD
+from tests.world import PASSWORD
 
 
 def test_token_endpoint_returns_a_token_usable_on_the_users_host(world, api_client):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.reviews.conftest import NORTH, seed_002_cluster  # noqa: F401  (fixture)
+from tests.reviews.conftest import seed_002_cluster  # noqa: F401  (fixture)
+from tests.world import NORTH
 
 
 def count(client, path: str) -> int:

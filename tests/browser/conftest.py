@@ -27,7 +27,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.db import connections
 
-from tests.conftest import PASSWORD, World
+from tests.world import PASSWORD, World
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

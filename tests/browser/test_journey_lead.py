@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,8 +40,10 @@ from submissions.services import (
 )
 from tenants.models import Cluster, ClusterMembership, School
 from tests.browser.conftest import login, screenshot
-from tests.reviews.conftest import NORTH, required_totals, seed_002
+from tests.seeds import required_totals, seed_002
+from tests.waiting import wait_for
 from tests.worker_fixtures import RunningWorker, start_worker, wait_until_ready
+from tests.world import NORTH
 
 pytestmark = pytest.mark.browser
 
@@ -157,19 +158,22 @@ def drain(worker: RunningWorker, timeout: float = 60) -> None:
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     destination = [f"{worker.queue}@{os.uname().nodename}"]
-    deadline = time.monotonic() + timeout
     quiet = 0
-    while time.monotonic() < deadline:
+
+    def idle_twice() -> bool:
+        nonlocal quiet
         queued = sum(broker.llen(queue) for queue in settings.HUB_QUEUES)
         inspect = app.control.inspect(destination=destination, timeout=1)
         states = [inspect.active(), inspect.reserved(), inspect.scheduled()]
         # A worker busy in its one (solo) slot does not answer: count that as busy.
         busy = any(state is None or any(state.values()) for state in states)
         quiet = quiet + 1 if not queued and not busy else 0
-        if quiet >= 2:
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"worker still busy after {timeout}s:\n{worker.log()[-3000:]}")
+        return quiet >= 2
+
+    try:
+        wait_for(idle_twice, timeout=timeout, what="an idle worker", every=0.3)
+    except AssertionError as error:
+        raise AssertionError(f"{error}:\n{worker.log()[-3000:]}") from None
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from catalogue.spec import Catalogue, load_catalogue
+from tests.world import MIDLANDS, NORTH
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "demo"
@@ -37,8 +38,6 @@ CLUSTERS = {
     "dong-nam-bo",
     "dong-bang-song-cuu-long",
 }
-NORTH = "mien-nui-bien-gioi-phia-bac"
-MIDLANDS = "trung-du-mien-nui-phia-bac"
 SEED_SCHOOLS = {
     "quangninh",
     "dienbien",

@@ -10,7 +10,8 @@ from aggregation.models import Fact, Publication
 from aggregation.services import cluster_aggregate, submission_publish
 from submissions.models import Submission
 from submissions.services import Actor, submission_reopen
-from tests.reviews.conftest import NORTH, seed_002_cluster  # noqa: F401  (shared fixture)
+from tests.reviews.conftest import seed_002_cluster  # noqa: F401  (shared fixture)
+from tests.world import NORTH
 
 PAGE = f"/cluster/{NORTH}/2024-H1/"
 PUBLIC_PAGE = f"/clusters/{NORTH}/2024-H1/"

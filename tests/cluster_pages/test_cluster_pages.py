@@ -26,7 +26,7 @@ from tests.cluster_pages.conftest import (
     PUBLIC_PAGE,
     SYSTEM,
 )
-from tests.reviews.conftest import NORTH
+from tests.world import NORTH
 
 ORDER = ["quangninh", "hagiang", "langson", "caobang", "dienbien", "laichau", "laocai", "sonla"]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import redis
 
 from devservices.procs import FileLock, pid_alive
 from devservices.services import PROJECT_ROOT, Layout, Services, start_services
+from tests.waiting import wait_for
 
 GIVEN = {
     "DATABASE_URL": "postgres://postgres:secret@127.0.0.1:1/cumhub",  # nothing listens
@@ -59,10 +60,14 @@ def _service_pids(services: Services) -> set[int]:
 
 
 def _wait_gone(pids: set[int], timeout: float = 10) -> set[int]:
-    deadline = time.monotonic() + timeout
-    while (alive := {pid for pid in pids if pid_alive(pid)}) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return alive
+    """The processes of `pids` still alive once all are gone or `timeout` has passed."""
+
+    def alive() -> set[int]:
+        return {pid for pid in pids if pid_alive(pid)}
+
+    with contextlib.suppress(AssertionError):
+        wait_for(lambda: not alive(), timeout=timeout, what="the processes to exit")
+    return alive()
 
 
 def _check_connections(env: dict[str, str]) -> None:

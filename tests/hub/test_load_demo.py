@@ -9,8 +9,7 @@ from aggregation.models import Snapshot
 from reviews.models import ClusterNarrative
 from submissions.models import AuditEntry, Submission
 from tenants.models import ClusterMembership, School
-
-NORTH = "mien-nui-bien-gioi-phia-bac"
+from tests.world import NORTH
 
 
 def counts() -> dict[str, int]:

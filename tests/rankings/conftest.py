@@ -4,11 +4,8 @@ for the tests that use a real worker or a browser (cleaned up afterwards)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-import yaml
-from django.conf import settings
 from django.db import connection
 
 from aggregation.models import Fact, Publication
@@ -16,19 +13,6 @@ from catalogue.models import Period
 from rankings.models import Ranking, RankingVisibility, ScoringScheme
 from tenants.models import School
 
-SEED_002 = Path(settings.BASE_DIR) / "demo" / "figures" / "002-cluster-2024-h1.yaml"
-NORTH = "mien-nui-bien-gioi-phia-bac"
-MIDLANDS = "trung-du-mien-nui-phia-bac"
-NORTH_SCHOOLS = [
-    "quangninh",
-    "hagiang",
-    "langson",
-    "dienbien",
-    "caobang",
-    "laichau",
-    "laocai",
-    "sonla",
-]
 # Illustrative figures for the two midlands schools of the test world (no seed gives
 # theirs for 2024-H1): used where every school must have figures.
 MIDLANDS_FIGURES = {
@@ -48,11 +32,6 @@ MIDLANDS_FIGURES = {
         "staff.lecturers": 20,
     },
 }
-
-
-def seed_002_values() -> dict[str, dict[str, int]]:
-    data = yaml.safe_load(SEED_002.read_text(encoding="utf-8"))
-    return {item["school"]: dict(item["values"]) for item in data["submissions"]}
 
 
 def insert_facts(

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from rankings.models import ScoringScheme
 from rankings.services import scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
-from tests.conftest import PASSWORD
+from tests.world import PASSWORD
 
 FIELDS = [
     "code",
@@ -91,10 +91,27 @@ def test_admin_refuses_an_invalid_criterion(staff_admin, page_client):
     assert scheme.version == 1
 
 
-def test_staff_without_the_scoring_role_cannot_use_the_admin(world, page_client):
+def test_staff_without_the_scoring_role_is_forbidden_the_scheme(world, page_client):
+    """Staff reach the admin, so the scheme page itself refuses them: 403, not a login."""
     user = user_ensure(username="plain-staff", password=PASSWORD)
     User.objects.filter(pk=user.pk).update(is_staff=True)
     department_role_grant(user=user, can_manage_scoring=False)
     scheme = scheme_ensure_example(year=2024)
-    response = page_client("plain-staff").get(f"/admin/rankings/scoringscheme/{scheme.pk}/change/")
-    assert response.status_code in (302, 403)
+    url = f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
+    client = page_client("plain-staff")
+    assert client.get(url).status_code == 403
+    response = client.post(url, admin_post(scheme, {"classes": {"weight": 35}}))
+    assert response.status_code == 403
+    scheme.refresh_from_db()
+    assert scheme.version == 1 and scheme.criteria.get(code="classes").weight != 35
+
+
+@pytest.mark.parametrize("username", ["department", None], ids=["not-staff", "anonymous"])
+def test_a_user_who_is_not_staff_is_sent_to_the_admin_login(world, page_client, username):
+    """Even the department's user (who may read rankings) is not staff: the admin's
+    own login page, never the scheme."""
+    scheme = scheme_ensure_example(year=2024)
+    url = f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
+    response = page_client(username).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={url}"

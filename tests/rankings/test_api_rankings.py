@@ -15,8 +15,9 @@ from catalogue.models import Period
 from rankings.models import Ranking, ScoringScheme
 from rankings.services import ranking_compute, scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
-from tests.conftest import PASSWORD, WORLD_SCHOOLS
-from tests.rankings.conftest import MIDLANDS, NORTH, NORTH_SCHOOLS, insert_facts, seed_002_values
+from tests.rankings.conftest import insert_facts
+from tests.seeds import seed_002_values
+from tests.world import MIDLANDS, NORTH, NORTH_SCHOOLS, PASSWORD, WORLD_SCHOOLS
 
 PERIOD = "2024-H1"
 URL = f"/api/v1/periods/{PERIOD}/rankings/"

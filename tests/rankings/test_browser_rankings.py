@@ -31,8 +31,9 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
     screenshot,
     site,
 )
-from tests.conftest import PASSWORD, WORLD_SCHOOLS
-from tests.rankings.conftest import MIDLANDS_FIGURES, insert_facts, seed_002_values
+from tests.rankings.conftest import MIDLANDS_FIGURES, insert_facts
+from tests.seeds import seed_002_values
+from tests.world import PASSWORD, WORLD_SCHOOLS
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

@@ -24,7 +24,9 @@ import pytest
 
 from catalogue.models import Period
 from rankings.services import ranking_compute, scheme_ensure_example
-from tests.rankings.conftest import NORTH, insert_facts, seed_002_values
+from tests.rankings.conftest import insert_facts
+from tests.seeds import seed_002_values
+from tests.world import NORTH
 
 PERIOD = "2024-H1"
 

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
-from django.conf import settings
 
 from aggregation.models import DeclaredTotal
 from aggregation.services import cluster_aggregate, submission_publish
 from catalogue.models import Period
 from submissions.services import Actor, Changes, submission_submit, submission_update
+from tests.seeds import required_totals, seed_002
+from tests.world import NORTH
 
-NORTH = "mien-nui-bien-gioi-phia-bac"
-SEED_002 = Path(settings.BASE_DIR) / "demo" / "figures" / "002-cluster-2024-h1.yaml"
 ACTOR = Actor(user_id=None, username="seed", channel="api")
-
-
-def seed_002() -> dict:
-    return yaml.safe_load(SEED_002.read_text(encoding="utf-8"))
-
-
-def required_totals(values: dict[str, int]) -> dict[str, int]:
-    filled = dict(values)
-    for total in ("research.projects", "research.conferences"):
-        filled[total] = sum(v for code, v in values.items() if code.startswith(total + "."))
-    return filled
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from submissions.services import (
     submission_submit,
     submission_update,
 )
-from tests.reviews.conftest import NORTH, required_totals
+from tests.seeds import required_totals
+from tests.world import NORTH
 
 BASE = f"/api/v1/clusters/{NORTH}/periods/2024-H1/"
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
-from aggregation.models import Snapshot
-from tests.reviews.conftest import NORTH
+from aggregation.models import AggregationState, Publication, Snapshot
+from tests.world import NORTH
 
 SNAPSHOT = f"/api/v1/clusters/{NORTH}/periods/2024-H1/snapshot/"
 
@@ -79,8 +80,26 @@ def test_aggregate_command_with_wait_computes_here(seed_002_cluster):
 
 def test_reconcile_command_reports_nothing_stale_after_inline_aggregation(seed_002_cluster, capsys):
     call_command("reconcile", "--inline")
-    output = capsys.readouterr().out
-    assert "Republished 0" in output
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["Republished 0: -", "Re-aggregated 0: -"]
+
+
+def test_reconcile_command_names_what_it_catches_up(seed_002_cluster, capsys):
+    """The counterpart: a cluster whose snapshot is behind its requests, and a school
+    whose submission is ahead of the fact table, are both named and caught up."""
+    cluster, period = seed_002_cluster["cluster"], seed_002_cluster["period"]
+    AggregationState.objects.filter(cluster=cluster, period=period).update(
+        requested=F("computed") + 1
+    )
+    Publication.objects.filter(school__schema_name="dienbien", period=period).update(
+        version=F("version") - 1
+    )
+    call_command("reconcile", "--inline")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Republished 1: dienbien 2024-H1 v"), lines
+    assert lines[1] == f"Re-aggregated 1: {NORTH} 2024-H1", lines
+    call_command("reconcile", "--inline")
+    assert capsys.readouterr().out.splitlines() == ["Republished 0: -", "Re-aggregated 0: -"]
 
 
 def test_snapshot_reads_come_from_the_cache_until_the_snapshot_changes(seed_002_cluster):

@@ -4,9 +4,7 @@ from django.db import IntegrityError, transaction
 from tenants.models import ClusterMembership
 from tenants.selectors import cluster_members, cluster_membership_of
 from tenants.services import MembershipError, cluster_membership_set
-
-NORTH = "mien-nui-bien-gioi-phia-bac"
-MIDLANDS = "trung-du-mien-nui-phia-bac"
+from tests.world import MIDLANDS, NORTH
 
 
 def test_second_lead_for_a_cluster_year_is_refused(world):

@@ -13,13 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
 from submissions import spreadsheets
@@ -647,6 +649,20 @@ def test_wide_layout_wrong_period_and_several_rows_are_errors() -> None:
 # --- Refused files -----------------------------------------------------------------------
 
 
+@contextmanager
+def rows_read() -> Iterator[list[tuple[object, ...]]]:
+    """Record every call that reads rows of a sheet opened to parse an upload."""
+    calls: list[tuple[object, ...]] = []
+    original = ReadOnlyWorksheet.iter_rows
+
+    def spy(self: ReadOnlyWorksheet, *args: object, **kwargs: object) -> object:
+        calls.append((self.title, args, kwargs))
+        return original(self, *args, **kwargs)
+
+    with mock.patch.object(ReadOnlyWorksheet, "iter_rows", spy):
+        yield calls
+
+
 def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression) as archive:
@@ -788,10 +804,13 @@ def test_huge_declared_dimension_is_refused_without_reading_rows() -> None:
         "xl/worksheets/sheet1.xml",
         lambda xml: re.sub(r'<dimension ref="[^"]+"/>', '<dimension ref="A1:XFD1048576"/>', xml),
     )
-    started = time.perf_counter()
-    result = parse(data)
-    assert time.perf_counter() - started < 1
+    with rows_read() as reads:
+        result = parse(data)
     assert "rows" in only_error(result).message_en
+    assert reads == [], "refused from the declared size, before any row is read"
+    with rows_read() as reads:
+        assert parse(template_xlsx()).errors == []
+    assert reads, "the spy sees the rows an ordinary sheet is read by"
 
 
 def test_sheet_declaring_a_one_cell_dimension_is_still_read_in_full() -> None:
@@ -1023,18 +1042,8 @@ def big_catalogue(size: int = 150) -> Catalogue:
     return Catalogue(version=2024, sections=sections, indicators=indicators)
 
 
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    """Best CPU time of a few runs: CPU time, so that other processes on a busy test
-    machine do not fail the test."""
-    timings = []
-    for _ in range(runs):
-        started = time.process_time()
-        action()
-        timings.append(time.process_time() - started)
-    return min(timings)
-
-
-def test_one_school_template_parses_well_under_300_ms() -> None:
+def test_one_school_template_of_150_indicators_reads_back_every_value() -> None:
+    """Its speed is measured by `make bench` (bench/upload.py), not asserted here."""
     catalogue = big_catalogue()
     values = {indicator.code: indicator.order * 13 for indicator in catalogue.indicators}
     data = build_template_xlsx(
@@ -1042,14 +1051,11 @@ def test_one_school_template_parses_well_under_300_ms() -> None:
     )
     result = parse_values_upload(data=data, filename="t.xlsx", catalogue=catalogue)
     assert result.errors == [] and result.values == values
-    elapsed = best_of(
-        3, lambda: parse_values_upload(data=data, filename="t.xlsx", catalogue=catalogue)
-    )
-    assert elapsed < 0.3, elapsed
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_bulk_63_schools_parse_well_under_3_s(kind: str) -> None:
+def test_bulk_63_schools_read_back_every_row(kind: str) -> None:
+    """Its speed is measured by `make bench` (bench/upload.py), not asserted here."""
     catalogue = big_catalogue()
     rows: list[list[object]] = [["school", "period", "indicator", "value"]]
     for school in range(63):
@@ -1063,21 +1069,13 @@ def test_bulk_63_schools_parse_well_under_3_s(kind: str) -> None:
                 ]
             )
     data = csv_bytes(rows) if kind == "csv" else simple_xlsx(rows)
-    results = []
-
-    def run() -> None:
-        results.append(
-            parse_bulk_upload(
-                data=data, filename=f"bulk.{kind}", catalogues_by_year=lambda year: catalogue
-            )
-        )
-
-    elapsed = best_of(1, run)
-    result = results[0]
+    result = parse_bulk_upload(
+        data=data, filename=f"bulk.{kind}", catalogues_by_year=lambda year: catalogue
+    )
     assert result.errors == []
     assert len(result.rows) == 63 * 150
-    assert result.rows[-1].value == 62 * 1000 + 149
-    assert elapsed < 3, elapsed
+    expected = [school * 1000 + i.order for school in range(63) for i in catalogue.indicators]
+    assert [row.value for row in result.rows] == expected
 
 
 def test_bulk_row_with_more_fields_than_its_header_is_refused_with_its_row() -> None:

@@ -4,26 +4,22 @@ so the fixture cleans up after itself."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
-import yaml
 
 from aggregation.models import DeclaredTotal, Snapshot
 from catalogue.models import Period
 from submissions.services import submission_reopen
 from tenants.models import Cluster, School
-from tests.reliability_support import ACTOR, NORTH, SEED_002, clean, seed_002, submit
+from tests.reliability_support import ACTOR, clean, submit
+from tests.seeds import seed_002_declared, seed_002_figures
+from tests.waiting import wait_for
+from tests.world import NORTH
 
 pytestmark = pytest.mark.worker
 
 PERIOD = "2024-Y"  # a period no transactional test uses, since this data is committed
-
-
-def declared_totals() -> dict[str, int]:
-    data = yaml.safe_load(SEED_002.read_text(encoding="utf-8"))
-    return dict(data["cluster_declared"][0]["values"])
 
 
 @pytest.fixture
@@ -37,21 +33,19 @@ def committed(django_db_setup, django_db_blocker) -> Iterator[Period]:
             clean(period)
 
 
-def wait_for_snapshot(period: Period, predicate, timeout: float = 30) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def wait_for_snapshot(period: Period, predicate) -> dict:
+    def matching() -> dict | None:
         snapshot = Snapshot.objects.filter(
             cluster__slug=NORTH, period=period, basis="submitted"
         ).first()
-        if snapshot is not None and predicate(snapshot.data):
-            return snapshot.data
-        time.sleep(0.2)
-    raise AssertionError(f"no matching snapshot within {timeout}s")
+        return snapshot.data if snapshot is not None and predicate(snapshot.data) else None
+
+    return wait_for(matching, timeout=30, what="a matching snapshot", every=0.2)
 
 
 def test_worker_aggregates_seed_002_and_follows_a_change(committed, celery_worker_process):
     period = committed
-    schools, declared = seed_002(), declared_totals()
+    schools, declared = seed_002_figures(), seed_002_declared()
     north = Cluster.objects.get(slug=NORTH)
     for code, value in declared.items():
         DeclaredTotal.objects.create(
