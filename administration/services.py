@@ -8,6 +8,7 @@ and the Django admin's actions call these functions.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,8 +19,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-import logging
-
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -378,9 +377,7 @@ def school_provisioning_request(
             slug=slug, status__in=(ProvisioningStatus.QUEUED, ProvisioningStatus.RUNNING)
         )
         if pending.exists():
-            raise ConflictError(
-                _("Trường mã “%(slug)s” đang được khởi tạo.") % {"slug": slug}
-            )
+            raise ConflictError(_("Trường mã “%(slug)s” đang được khởi tạo.") % {"slug": slug})
         job = ProvisioningJob.objects.create(
             slug=slug,
             name_vi=name_vi.strip(),
