@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -62,8 +62,8 @@ def invalid(request: HttpRequest, form: forms.BaseForm | forms.BaseFormSet) -> i
     """A form that did not validate: its errors as messages, status 400."""
     if isinstance(form, forms.BaseFormSet):
         errors = [str(e) for e in form.non_form_errors()]
-        for index, item in enumerate(form.errors, start=1):
-            for field, field_errors in item.items():
+        for index, item in enumerate(form.forms, start=1):
+            for field, field_errors in item.errors.items():
                 errors.extend(
                     _("Dòng %(row)s, %(field)s: %(error)s")
                     % {"row": index, "field": field, "error": e}
@@ -116,3 +116,8 @@ def school_choices(schools: list[School], *, blank: bool = True) -> list[tuple[s
         (school.schema_name, f"{school.name_vi} ({school.schema_name})") for school in schools
     ]
     return [("", "—"), *choices] if blank else choices
+
+
+def set_choices(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    """Fill a choice field's options when the form is made (they come from the database)."""
+    cast(forms.ChoiceField, field).choices = choices

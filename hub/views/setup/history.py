@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from administration import selectors
-from hub.views.setup.common import admin_page, show_datetime
+from hub.views.setup.common import admin_page, set_choices, show_datetime
 
 LIMIT = 300
 
@@ -24,7 +24,7 @@ class HistoryFilter(forms.Form):
 
     def __init__(self, *args: Any, types: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", "—"), *((t, t) for t in types)]
+        set_choices(self.fields["type"], [("", "—"), *((t, t) for t in types)])
 
 
 def _shown(value: Any) -> str:

@@ -25,6 +25,7 @@ from hub.views.setup.common import (
     cluster_role_choices,
     invalid,
     refused,
+    set_choices,
 )
 from tenants.models import ClusterRole
 
@@ -37,8 +38,8 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, school_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = school_choices
-        self.fields["role"].choices = cluster_role_choices()
+        set_choices(self.fields["school"], school_choices)
+        set_choices(self.fields["role"], cluster_role_choices())
 
 
 MemberFormSet = forms.formset_factory(

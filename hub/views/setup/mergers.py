@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods
 
 from administration import selectors, services
 from core.errors import DomainError
-from hub.views.setup.common import actor, admin_page, invalid, refused, school_choices, show_date
+from hub.views.setup.common import (
+    actor,
+    admin_page,
+    invalid,
+    refused,
+    school_choices,
+    set_choices,
+    show_date,
+)
 
 
 class MergerForm(forms.Form):
@@ -34,8 +42,8 @@ class MergerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         schools = selectors.schools_list()
-        self.fields["into"].choices = school_choices(schools)
-        self.fields["sources"].choices = school_choices(schools, blank=False)
+        set_choices(self.fields["into"], school_choices(schools))
+        set_choices(self.fields["sources"], school_choices(schools, blank=False))
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,7 @@ from hub.views.setup.common import (
     invalid,
     refused,
     school_choices,
+    set_choices,
     show_date,
 )
 
@@ -42,10 +43,11 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["period"].choices = [
-            (period.code, period.code) for period in selectors.periods_list()
-        ]
-        self.fields["school"].choices = school_choices(selectors.active_schools())
+        set_choices(
+            self.fields["period"],
+            [(period.code, period.code) for period in selectors.periods_list()],
+        )
+        set_choices(self.fields["school"], school_choices(selectors.active_schools()))
 
 
 def _render(

@@ -24,6 +24,7 @@ from hub.views.setup.common import (
     refused,
     school_choices,
     school_role_choices,
+    set_choices,
 )
 
 MAX_ROWS = 40
@@ -35,8 +36,8 @@ class SchoolRoleForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = choices
-        self.fields["role"].choices = school_role_choices()
+        set_choices(self.fields["school"], choices)
+        set_choices(self.fields["role"], school_role_choices())
 
 
 SchoolRoleFormSet = forms.formset_factory(

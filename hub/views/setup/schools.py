@@ -49,12 +49,13 @@ class SchoolUpdateForm(forms.Form):
 
 
 def status_label(status: str) -> str:
-    return {
+    labels: dict[str, str] = {
         ProvisioningStatus.QUEUED: _("Đang chờ"),
         ProvisioningStatus.RUNNING: _("Đang khởi tạo"),
         ProvisioningStatus.DONE: _("Hoàn thành"),
         ProvisioningStatus.FAILED: _("Lỗi"),
-    }.get(status, status)
+    }
+    return labels.get(status, status)
 
 
 def job_out(job: ProvisioningJob) -> dict[str, Any]:
