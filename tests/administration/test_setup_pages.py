@@ -4,11 +4,13 @@ form's success (redirect with a message, the change made and audited) and refusa
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from administration.models import (
     AdminChange,
@@ -434,3 +436,36 @@ def test_the_history_shows_before_and_after_and_filters(admin):
         "school",
         "cluster",
     }
+
+
+def test_the_decision_may_be_an_xlsx_file(admin):
+    book = Workbook()
+    sheet = book.active
+    for row in [("cluster", "school", "role"), (MIDLANDS, "backan", "lead")]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    dry = admin.post(
+        "/setup/import/",
+        {"year": "2027", "file": SimpleUploadedFile("qd.xlsx", buffer.getvalue())},
+    )
+    assert dry.status_code == 200
+    assert [(r["school"], r["role"]) for r in dry.context["preview"]] == [("backan", "Cụm trưởng")]
+    assert members_of(MIDLANDS, 2027) == set()
+
+
+def test_a_malformed_member_row_is_refused_with_its_row_number(admin):
+    url = f"/setup/clusters/{NORTH}/2024/"
+    before = members_of(NORTH, 2024)
+    refused = admin.post(url, formset_data("form", [{"school": "quangninh", "role": "boss"}]))
+    assert refused.status_code == 400
+    assert any(m.startswith("Dòng 1") for m in messages_of(refused))
+    assert members_of(NORTH, 2024) == before
+
+
+def test_the_set_up_pages_speak_english(admin):
+    admin.cookies["django_language"] = "en"
+    page = admin.get("/setup/?year=2024")
+    assert b"Emulation clusters of 2024" in page.content
+    assert b"Copy from last year" in page.content
+    assert b"Edit members" in page.content
