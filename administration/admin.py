@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from administration.models import AdminChange, DeadlineExtension, SchoolLineage
+from administration.models import AdminChange, DeadlineExtension, ProvisioningJob, SchoolLineage
 from administration.selectors import is_department_admin
 from catalogue.models import Period
 from tenants.models import (
@@ -141,3 +141,10 @@ class HubUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ProvisioningJob)
+class ProvisioningJobAdmin(ReadOnlyForAdministrators):
+    list_display = ("slug", "name_vi", "status", "created_by", "created_at", "finished_at")
+    list_filter = ("status",)
+    search_fields = ("slug", "name_vi")

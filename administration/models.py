@@ -83,3 +83,38 @@ class DeadlineExtension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.period_id} → {self.deadline}"
+
+
+class ProvisioningStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang khởi tạo"
+    DONE = "done", "Hoàn thành"
+    FAILED = "failed", "Lỗi"
+
+
+class ProvisioningJob(models.Model):
+    """A school being created by the worker (its schema takes a while to migrate): the
+    schools page follows it from queued to done or failed."""
+
+    slug = models.CharField(max_length=63)
+    name_vi = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=120, blank=True)
+    province = models.CharField(max_length=120, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ProvisioningStatus.choices, default=ProvisioningStatus.QUEUED
+    )
+    message = models.TextField(blank=True)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ProvisioningStatus.DONE, ProvisioningStatus.FAILED)

@@ -9,7 +9,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
-from administration.models import AdminChange, DeadlineExtension, SchoolLineage
+from administration.models import (
+    AdminChange,
+    DeadlineExtension,
+    ProvisioningJob,
+    SchoolLineage,
+)
 from catalogue.models import Period
 from core.errors import NotFoundError
 from tenants.models import (
@@ -167,3 +172,56 @@ def successor_of(school: School) -> School | None:
 
 def deadline_for(*, period: Period, school: School) -> DeadlineExtension | None:
     return DeadlineExtension.objects.filter(period=period, school=school).first()
+
+
+# --------------------------------------------------------------------------- set-up pages
+
+
+def active_schools() -> list[School]:
+    """The schools that can be placed in a cluster or given people, by name."""
+    return list(School.objects.schools().filter(is_active=True).order_by("name_vi"))
+
+
+def periods_list() -> list[Period]:
+    return list(Period.objects.order_by("-year", "-code"))
+
+
+def extensions_list() -> list[DeadlineExtension]:
+    return list(
+        DeadlineExtension.objects.select_related("period", "school").order_by(
+            "-period__year", "period__code", "school__name_vi"
+        )
+    )
+
+
+def lineages_list() -> list[SchoolLineage]:
+    return list(
+        SchoolLineage.objects.select_related("predecessor", "successor").order_by(
+            "-effective_from", "successor__name_vi", "predecessor__name_vi"
+        )
+    )
+
+
+def predecessors_by_school() -> dict[str, list[SchoolLineage]]:
+    """Each successor's direct predecessors, keyed by the successor's code."""
+    out: dict[str, list[SchoolLineage]] = {}
+    for lineage in lineages_list():
+        out.setdefault(lineage.successor.schema_name, []).append(lineage)
+    return out
+
+
+def provisioning_jobs(*, limit: int = 20) -> list[ProvisioningJob]:
+    return list(ProvisioningJob.objects.all()[:limit])
+
+
+def provisioning_job(job_id: int) -> ProvisioningJob:
+    job = ProvisioningJob.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFoundError(_("Không có yêu cầu khởi tạo trường này."))
+    return job
+
+
+def history_types() -> list[str]:
+    return list(
+        AdminChange.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+    )

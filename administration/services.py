@@ -8,6 +8,7 @@ and the Django admin's actions call these functions.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,12 +19,19 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from administration.models import AdminChange, DeadlineExtension, SchoolLineage
+from administration.models import (
+    AdminChange,
+    DeadlineExtension,
+    ProvisioningJob,
+    ProvisioningStatus,
+    SchoolLineage,
+)
 from catalogue.models import Period
 from core.errors import ConflictError, DomainError
 from tenants.models import (
@@ -35,7 +43,9 @@ from tenants.models import (
     SchoolMembership,
     SchoolRole,
 )
-from tenants.services import ProvisioningError, school_provision
+from tenants.services import RESERVED_SLUGS, SLUG_PATTERN, ProvisioningError, school_provision
+
+logger = logging.getLogger(__name__)
 
 CLUSTER_SLUG_MAX = 80
 
@@ -341,6 +351,93 @@ def school_create(
         after={"name_vi": school.name_vi, "short_name": school.short_name, "province": province},
     )
     return school
+
+
+def school_provisioning_request(
+    *, slug: str, name_vi: str, short_name: str = "", province: str = "", actor: str
+) -> ProvisioningJob:
+    """Queue the creation of a school for the worker (a new schema is migrated, which
+    takes a while). What can be refused at once is refused here: a malformed code, an
+    empty name, a code already taken or already being provisioned."""
+    slug = slug.strip()
+    if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS or slug.startswith("pg_"):
+        raise DomainError(
+            _(
+                "Mã trường “%(slug)s” không hợp lệ: chỉ dùng chữ thường không dấu và chữ số, "
+                "bắt đầu bằng chữ cái (ví dụ: quangninh)."
+            )
+            % {"slug": slug}
+        )
+    if not name_vi.strip():
+        raise DomainError(_("Tên trường không được để trống."))
+    if School.objects.filter(schema_name=slug).exists():
+        raise ConflictError(_("Trường có mã “%(slug)s” đã tồn tại.") % {"slug": slug})
+    with transaction.atomic():
+        pending = ProvisioningJob.objects.select_for_update().filter(
+            slug=slug, status__in=(ProvisioningStatus.QUEUED, ProvisioningStatus.RUNNING)
+        )
+        if pending.exists():
+            raise ConflictError(_("Trường mã “%(slug)s” đang được khởi tạo.") % {"slug": slug})
+        job = ProvisioningJob.objects.create(
+            slug=slug,
+            name_vi=name_vi.strip(),
+            short_name=short_name.strip(),
+            province=province.strip(),
+            created_by=actor,
+        )
+        job_id = job.pk
+
+        def send() -> None:
+            from administration.tasks import provision_school
+
+            try:
+                provision_school.delay(job_id=job_id)
+            except Exception as error:  # the broker is down: the job stays queued
+                logger.warning("Provisioning job %s not queued yet: %s", job_id, error)
+
+        transaction.on_commit(send)
+    return job
+
+
+def school_provisioning_run(*, job_id: int) -> bool:
+    """Run a queued provisioning job (the worker's side). The job is claimed by a
+    conditional update, so a redelivered message never provisions twice; a refusal
+    marks the job failed with its reason."""
+    taken = ProvisioningJob.objects.filter(pk=job_id, status=ProvisioningStatus.QUEUED).update(
+        status=ProvisioningStatus.RUNNING, started_at=timezone.now()
+    )
+    if taken != 1:
+        return False
+    job = ProvisioningJob.objects.get(pk=job_id)
+    try:
+        school_create(
+            slug=job.slug,
+            name_vi=job.name_vi,
+            short_name=job.short_name,
+            province=job.province,
+            actor=job.created_by,
+        )
+    except DomainError as error:
+        ProvisioningJob.objects.filter(pk=job_id).update(
+            status=ProvisioningStatus.FAILED, message=str(error), finished_at=timezone.now()
+        )
+        return False
+    except DatabaseError:
+        # Transient: release the claim so that a retry can take the job again.
+        ProvisioningJob.objects.filter(pk=job_id, status=ProvisioningStatus.RUNNING).update(
+            status=ProvisioningStatus.QUEUED
+        )
+        raise
+    ProvisioningJob.objects.filter(pk=job_id).update(
+        status=ProvisioningStatus.DONE, finished_at=timezone.now()
+    )
+    return True
+
+
+def school_provisioning_fail(*, job_id: int, message: str) -> None:
+    ProvisioningJob.objects.filter(pk=job_id).exclude(status=ProvisioningStatus.DONE).update(
+        status=ProvisioningStatus.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 SCHOOL_EDITABLE = ("name_vi", "short_name", "province", "is_active")

@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     # upload pages: bulk backfill by the department and lead schools (hub.views.uploads)
     path("uploads/bulk/", uploads.bulk_upload_page, name="bulk_upload"),
+    path("setup/", include("hub.urls_setup")),  # the department's year set-up (issue 12)
 ]
 
 # cluster review pages (journey 2), for the department on the hub's host

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from administration.selectors import is_department_admin
 from tenants.selectors import user_leads_a_cluster, user_schools
 from tenants.services import school_host
 
@@ -34,5 +35,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "hub/home_school.html", {"school_links": links})
     leads_a_cluster = user_leads_a_cluster(request.user)  # type: ignore[arg-type]
     return render(
-        request, "hub/home_public.html", {"school_links": links, "leads_a_cluster": leads_a_cluster}
+        request,
+        "hub/home_public.html",
+        {
+            "school_links": links,
+            "leads_a_cluster": leads_a_cluster,
+            "is_department_admin": is_department_admin(request.user),  # type: ignore[arg-type]
+        },
     )
