@@ -30,13 +30,19 @@ from tests.world import NORTH
 HOST_SCHOOL = "dienbien"
 METHODS = ("get", "post", "put")
 
-# Open to anyone by design: signing in and out, language, health, the token endpoint.
+# Open to anyone by design: signing in and out, setting one's own password from a
+# one-time link, language, health, the token endpoint, and revoking one's own tokens
+# (they touch no school's data).
 OPEN_ROUTES = {
     "accounts/login/",
     "accounts/logout/",
+    "accounts/reset/<uidb64>/<token>/",
+    "accounts/reset/done/",
     "i18n/setlang/",
     "healthz/",
     "api/v1/auth/token/",
+    "api/v1/auth/token/revoke/",
+    "api/v1/auth/token/revoke-all/",
 }
 
 CLUSTER_API = "api/v1/clusters/<slug:cluster_slug>/periods/<str:period_code>/"
