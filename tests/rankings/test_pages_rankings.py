@@ -16,7 +16,7 @@ from rankings.models import ScoringScheme
 from rankings.services import ranking_compute, scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
 from tests.conftest import PASSWORD
-from tests.rankings.conftest import MIDLANDS, NORTH, insert_facts, seed_002_values
+from tests.rankings.conftest import MIDLANDS, NORTH, form_fields, insert_facts, seed_002_values
 
 PERIOD = "2024-H1"
 PAGES = [
@@ -168,27 +168,11 @@ def test_scheme_page_form_changes_a_weight(ranked, page_client, django_capture_o
     department_role_grant(user=admin, can_manage_scoring=True)
     client = page_client("scoring-admin")
     page = client.get("/rankings/scoring/2024/").content.decode()
-    fields = {
-        name: value
-        for name, value in re.findall(r'name="(c-\d+-[a-z_]+)" value="([^"]*)"', page)
-        if not name.endswith("-delete")  # unchecked boxes are not sent
-    }
-    selects = re.findall(
-        r'<select id="(c-\d+-(?:direction|normalisation))"[^>]*>(.*?)</select>', page
-    )
-    for name, options in selects:
-        selected = re.search(r'<option value="([a-z_]+)" selected', options)
-        if selected:
-            fields[name] = selected.group(1)
-    index = next(key.split("-")[1] for key, value in fields.items() if value == "classes")
-    fields[f"c-{index}-weight"] = "60"
-    post = {
-        "version": "1",
-        "label_vi": "VÍ DỤ 2024",
-        "basis": "submitted",
-        "is_example": "1",
-        **fields,
-    }
+    post = form_fields(page, "scheme-form")
+    assert post["c-INITIAL_FORMS"] == "7" and post["c-TOTAL_FORMS"] == "8"
+    index = next(key.split("-")[1] for key, value in post.items() if value == "classes")
+    post[f"c-{index}-weight"] = "60"
+    post["label_vi"] = "VÍ DỤ 2024"
     with (
         mock.patch("rankings.tasks.compute_period_rankings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
