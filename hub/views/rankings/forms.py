@@ -23,10 +23,11 @@ PREFIX = "c"
 class DecimalField(forms.FloatField):
     """A number typed either way: "12,5" (Vietnamese) or "12.5"."""
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.strip().replace(",", ".")
-        return super().to_python(value)
+        result = super().to_python(value)
+        return None if result is None else float(result)
 
 
 def translated(choices: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -67,10 +68,16 @@ class CriterionForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: Sequence[tuple[str, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["direction"].choices = translated(Direction.choices)
-        self.fields["normalisation"].choices = translated(Normalisation.choices)
-        self.fields["numerator"].choices = [("", "—"), *indicators]
-        self.fields["denominator"].choices = [("", "—"), *indicators]
+        choices = {
+            "direction": translated(Direction.choices),
+            "normalisation": translated(Normalisation.choices),
+            "numerator": [("", "—"), *indicators],
+            "denominator": [("", "—"), *indicators],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
         for name in ("weight", "cap", "scale", "denominator_constant"):
             self.fields[name].widget.input_type = "text"
             self.fields[name].widget.attrs["inputmode"] = "decimal"
@@ -105,7 +112,7 @@ class BaseCriterionFormSet(forms.BaseFormSet):
         return [
             form.criterion()
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
 
