@@ -51,7 +51,6 @@ CLUSTER_PREFIXES = (
     "cụm thi đua các trường chính trị",
     "cụm thi đua",
 )
-DATA_STATES = ("accepted", "submitted", "missing")
 # The indicator a leaderboard opens on when none is chosen.
 DEFAULT_LEADERBOARD_CODE = "training.learners"
 

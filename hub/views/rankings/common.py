@@ -16,7 +16,7 @@ from catalogue.models import Period
 from catalogue.selectors import period_get
 from core.errors import ForbiddenError, NotFoundError
 from core.filetypes import XLSX
-from core.language import current_language, pick
+from core.language import pick
 from rankings.access import RankingAccess, ranking_access, require_view
 from rankings.exports import Table, xlsx_bytes
 from rankings.selectors import RankingRead, clusters_visible, names, periods_all
@@ -66,7 +66,6 @@ def common(request: HttpRequest, period: Period | None, access: RankingAccess) -
         if period is not None
         else [],
         "own_schools": sorted(access.own_schools),
-        "lang": current_language(),
     }
 
 

@@ -20,8 +20,21 @@ from rankings.models import Direction, Normalisation
 PREFIX = "c"
 
 
+class DecimalInput(forms.TextInput):
+    """Shows 20.0 as "20" and 12.5 as "12.5" (no grouping, so it reads back as typed)."""
+
+    input_type = "text"
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            return f"{value:.6f}".rstrip("0").rstrip(".")
+        return super().format_value(value)
+
+
 class DecimalField(forms.FloatField):
     """A number typed either way: "12,5" (Vietnamese) or "12.5"."""
+
+    widget = DecimalInput
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         if isinstance(value, str):
@@ -62,8 +75,8 @@ class CriterionForm(forms.Form):
     code = forms.SlugField(label=_("Mã"), max_length=60)
     label_vi = forms.CharField(label=_("Tên (tiếng Việt)"), max_length=255)
     label_en = forms.CharField(label=_("Tên (tiếng Anh)"), max_length=255, required=False)
-    numerator = forms.ChoiceField(label=_("Tử số (mã chỉ tiêu)"))
-    denominator = forms.ChoiceField(label=_("Mẫu số (mã chỉ tiêu, nếu có)"), required=False)
+    numerator = forms.ChoiceField(label=_("Tử số (chỉ tiêu)"))
+    denominator = forms.ChoiceField(label=_("Mẫu số (chỉ tiêu, nếu có)"), required=False)
     denominator_constant = DecimalField(label=_("hoặc mẫu số là hằng số"), required=False)
 
     def __init__(self, *args: Any, indicators: Sequence[tuple[str, str]] = (), **kwargs: Any):
@@ -79,7 +92,6 @@ class CriterionForm(forms.Form):
             assert isinstance(field, forms.ChoiceField)
             field.choices = options
         for name in ("weight", "cap", "scale", "denominator_constant"):
-            self.fields[name].widget.input_type = "text"
             self.fields[name].widget.attrs["inputmode"] = "decimal"
         self.fields["weight"].widget.attrs["class"] = "weight"
 
