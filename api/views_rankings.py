@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aggregation.models import Basis
-from catalogue.selectors import catalogue_for_year, period_get
+from catalogue.selectors import period_get
 from core.errors import DomainError, NotFoundError
 from core.filetypes import XLSX
 from rankings.access import (
@@ -34,14 +34,13 @@ from rankings.access import (
     require_view,
 )
 from rankings.exports import (
-    Table,
-    comparison_table,
-    leaderboard_table,
-    ranking_table,
-    scheme_table,
-    scorecard_table,
-    trend_table,
-    xlsx_bytes,
+    Export,
+    comparison_export,
+    leaderboard_export,
+    ranking_export,
+    scheme_export,
+    scorecard_export,
+    trend_export,
 )
 from rankings.models import Direction, Normalisation
 from rankings.selectors import (
@@ -78,9 +77,9 @@ def wants_xlsx(request: Request) -> bool:
     return export == "xlsx"
 
 
-def xlsx_response(tables: list[Table], filename: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.xlsx"'
+def xlsx_response(export: Export) -> HttpResponse:
+    response = HttpResponse(export.content(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(export.filename)}.xlsx"'
     return response
 
 
@@ -146,19 +145,7 @@ class RankingView(APIView):
         if not export:
             return Response(payload)
         assert read.ranking is not None  # ranking_payload raised otherwise
-        data = read.ranking.data
-        stored = {row["school"]: row for row in data["rows"]}
-        title = _("Bảng xếp hạng %(period)s") % {"period": period.code}
-        if scope == "cluster":
-            title += f" – {payload['cluster_name']}"
-        table = ranking_table(
-            data=data,
-            rows=[stored[row["school"]] for row in payload["rows"]],
-            scope=scope,
-            title=title,
-            names=who,
-        )
-        return xlsx_response([table], f"xep-hang-{period.code}-{cluster or 'toan-quoc'}")
+        return xlsx_response(ranking_export(data=read.ranking.data, payload=payload, names=who))
 
 
 class ClusterComparisonView(APIView):
@@ -175,14 +162,7 @@ class ClusterComparisonView(APIView):
             read=ranking_obtain(period=period), period=period, access=access, names=who
         )
         if export:
-            title = _("So sánh các cụm %(period)s") % {"period": period.code}
-            table = comparison_table(
-                data=comparison.data,
-                title=title,
-                names=who,
-                catalogue=catalogue_for_year(period.year),
-            )
-            return xlsx_response([table], f"so-sanh-cum-{period.code}")
+            return xlsx_response(comparison_export(comparison=comparison, period=period, names=who))
         ranking = comparison.ranking
         return Response(
             {
@@ -221,10 +201,7 @@ class LeaderboardView(APIView):
             names=who,
         )
         if export:
-            table = leaderboard_table(
-                rows=board.rows, title=f"{board.label} – {period.code}", names=who
-            )
-            return xlsx_response([table], f"chi-tieu-{code}-{period.code}")
+            return xlsx_response(leaderboard_export(board=board, names=who))
         return Response(
             {
                 "period": board.period,
@@ -252,10 +229,8 @@ class ScorecardView(APIView):
         )
         who = names()
         if export:
-            title = f"{who.school(school)} – {period.code}"
             return xlsx_response(
-                [scorecard_table(data=card.data, row=card.row, title=title)],
-                f"phieu-diem-{school}-{period.code}",
+                scorecard_export(card=card, period=period, school=school, names=who)
             )
         return Response(
             {
@@ -277,8 +252,7 @@ class TrendView(APIView):
         points = trend_view(user=request.user, school=school)
         who = names()
         if export:
-            title = _("Xu hướng xếp hạng: %(school)s") % {"school": who.school(school)}
-            return xlsx_response([trend_table(points=points, title=title)], f"xu-huong-{school}")
+            return xlsx_response(trend_export(points=points, school=school, names=who))
         return Response({"school": school, "school_name": who.school(school), "points": points})
 
 
@@ -405,7 +379,7 @@ class SchemeView(APIView):
         if scheme is None:
             raise NotFoundError(_("Năm %(year)s chưa có bảng điểm.") % {"year": year})
         if export:
-            return xlsx_response([scheme_table(scheme=scheme)], f"bang-diem-{year}")
+            return xlsx_response(scheme_export(scheme=scheme))
         return Response(scheme_dict(scheme))
 
     @extend_schema(request=SchemeInput, responses=OpenApiTypes.OBJECT)

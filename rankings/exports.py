@@ -1,20 +1,27 @@
-"""The XLSX tables of the rankings' reads: one builder per table, shared by the pages'
-and the API's ``?export=xlsx``. Numbers stay numbers; labels are in the current
-language. `xlsx_bytes` turns the tables into one workbook."""
+"""The XLSX exports of the rankings' reads, shared by the pages' and the API's
+``?export=xlsx``: each `*_export` gives the workbook's tables and its file name
+(the edges only wrap them in a response). Numbers stay numbers; labels are in the
+current language."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from catalogue.models import Period
+from catalogue.selectors import catalogue_for_year
 from catalogue.spec import Catalogue
 from core.language import pick
 from rankings.build import LIGHT_THRESHOLDS, Table, table_xlsx
 from rankings.models import ScoringScheme
 from rankings.selectors import (
+    Comparison,
+    Leaderboard,
     Names,
+    Scorecard,
     compared_indicators,
     criteria_out,
     indicator_label,
@@ -26,19 +33,69 @@ from rankings.selectors import (
 )
 
 __all__ = [
-    "Table",
-    "comparison_table",
-    "leaderboard_table",
-    "ranking_table",
-    "scheme_table",
-    "scorecard_table",
-    "trend_table",
-    "xlsx_bytes",
+    "Export",
+    "comparison_export",
+    "leaderboard_export",
+    "ranking_export",
+    "scheme_export",
+    "scorecard_export",
+    "trend_export",
 ]
 
 
-def xlsx_bytes(tables: Sequence[Table]) -> bytes:
-    return table_xlsx(list(tables))
+@dataclass(frozen=True)
+class Export:
+    tables: list[Table]
+    filename: str  # without the extension; the edges slugify it
+
+    def content(self) -> bytes:
+        return table_xlsx(self.tables)
+
+
+def ranking_export(*, data: Mapping[str, Any], payload: Mapping[str, Any], names: Names) -> Export:
+    """The ranking as shown (`rankings.selectors.ranking_payload`): its rows, its order."""
+    stored = {row["school"]: row for row in data["rows"]}
+    title = _("Bảng xếp hạng %(period)s") % {"period": payload["period"]}
+    if payload["scope"] == "cluster":
+        title += f" – {payload['cluster_name']}"
+    table = ranking_table(
+        data=data,
+        rows=[stored[row["school"]] for row in payload["rows"]],
+        scope=payload["scope"],
+        title=title,
+        names=names,
+    )
+    return Export([table], f"xep-hang-{payload['period']}-{payload['cluster'] or 'toan-quoc'}")
+
+
+def comparison_export(*, comparison: Comparison, period: Period, names: Names) -> Export:
+    table = comparison_table(
+        data=comparison.data,
+        title=_("So sánh các cụm %(period)s") % {"period": period.code},
+        names=names,
+        catalogue=catalogue_for_year(period.year),
+    )
+    return Export([table], f"so-sanh-cum-{period.code}")
+
+
+def leaderboard_export(*, board: Leaderboard, names: Names) -> Export:
+    table = leaderboard_table(rows=board.rows, title=f"{board.label} – {board.period}", names=names)
+    return Export([table], f"chi-tieu-{board.code}-{board.period}")
+
+
+def scorecard_export(*, card: Scorecard, period: Period, school: str, names: Names) -> Export:
+    title = f"{names.school(school)} – {period.code}"
+    table = scorecard_table(data=card.data, row=card.row, title=title)
+    return Export([table], f"phieu-diem-{school}-{period.code}")
+
+
+def trend_export(*, points: Sequence[Mapping[str, Any]], school: str, names: Names) -> Export:
+    title = _("Xu hướng xếp hạng: %(school)s") % {"school": names.school(school)}
+    return Export([trend_table(points=points, title=title)], f"xu-huong-{school}")
+
+
+def scheme_export(*, scheme: ScoringScheme) -> Export:
+    return Export([scheme_table(scheme=scheme)], f"bang-diem-{scheme.year}")
 
 
 def scheme_notes(data: Mapping[str, Any]) -> list[str]:

@@ -3,7 +3,7 @@ the XLSX answer, the navigation context and the opening of a ranking page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -18,8 +18,14 @@ from core.errors import ForbiddenError, NotFoundError
 from core.filetypes import XLSX
 from core.language import pick
 from rankings.access import RankingAccess, ranking_access, require_view
-from rankings.exports import Table, xlsx_bytes
-from rankings.selectors import RankingRead, clusters_visible, names, periods_all
+from rankings.exports import Export
+from rankings.selectors import (
+    RankingRead,
+    clusters_visible,
+    names,
+    periods_all,
+    scheme_label,
+)
 from rankings.services import ranking_obtain
 
 
@@ -38,9 +44,9 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def xlsx(tables: Sequence[Table], filename: str) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.xlsx"'
+def xlsx(export: Export) -> HttpResponse:
+    response = HttpResponse(export.content(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(export.filename)}.xlsx"'
     return response
 
 
@@ -86,6 +92,18 @@ def open_ranking(
     """`open_period` and the period's current ranking."""
     period, access, context = open_period(request, period_code)
     return period, access, ranking_obtain(period=period), context
+
+
+def scheme_line(read: RankingRead) -> dict[str, Any]:
+    """What `department/_scheme_line.html` shows: the ranking's scheme, version, time."""
+    assert read.ranking is not None
+    scheme = read.ranking.data["scheme"]
+    return {
+        "stale": read.stale,
+        "ranking": read.ranking,
+        "scheme": scheme,
+        "scheme_label": scheme_label(scheme),
+    }
 
 
 def no_ranking_page(

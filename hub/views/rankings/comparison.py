@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from catalogue.selectors import catalogue_for_year
 from hub.charts import simple_bars
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_ranking,
     page,
+    scheme_line,
     wants_xlsx,
     xlsx,
 )
-from rankings.exports import comparison_table
-from rankings.selectors import comparison_view, names, scheme_label
+from rankings.exports import comparison_export
+from rankings.selectors import comparison_view, names
 
 
 @page
@@ -28,23 +27,14 @@ def comparison_page(request: HttpRequest, period_code: str) -> HttpResponse:
     who = names()
     comparison = comparison_view(read=read, period=period, access=access, names=who)
     if wants_xlsx(request):
-        table = comparison_table(
-            data=comparison.data,
-            title=_("So sánh các cụm %(period)s") % {"period": period.code},
-            names=who,
-            catalogue=catalogue_for_year(period.year),
-        )
-        return xlsx([table], f"so-sanh-cum-{period.code}")
+        return xlsx(comparison_export(comparison=comparison, period=period, names=who))
     codes = [code for code, _label in comparison.indicators]
     return render(
         request,
         "department/comparison.html",
         {
             **context,
-            "stale": comparison.stale,
-            "ranking": comparison.ranking,
-            "scheme": comparison.data["scheme"],
-            "scheme_label": scheme_label(comparison.data["scheme"]),
+            **scheme_line(read),
             "clusters": [
                 {
                     **item,

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from catalogue.selectors import catalogue_for_year
 from hub.charts import simple_bars
 from hub.views.rankings.common import export_url, open_period, page, wants_xlsx, xlsx
-from rankings.exports import leaderboard_table
+from rankings.exports import leaderboard_export
 from rankings.selectors import (
     DEFAULT_LEADERBOARD_CODE,
     leaderboard_codes,
@@ -30,10 +30,7 @@ def leaderboard_page(request: HttpRequest, period_code: str) -> HttpResponse:
         names=who,
     )
     if wants_xlsx(request):
-        return xlsx(
-            [leaderboard_table(rows=board.rows, title=f"{board.label} – {period.code}", names=who)],
-            f"chi-tieu-{code}-{period.code}",
-        )
+        return xlsx(leaderboard_export(board=board, names=who))
     return render(
         request,
         "department/leaderboard.html",

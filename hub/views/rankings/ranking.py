@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from hub.charts import PALETTE, stacked_bars
 from hub.views.rankings.common import (
@@ -19,7 +18,7 @@ from hub.views.rankings.common import (
     xlsx,
 )
 from rankings.build import LIGHT_THRESHOLDS
-from rankings.exports import ranking_table
+from rankings.exports import ranking_export
 from rankings.selectors import names, ranking_payload, require_scope, visibility_of
 from rankings.services import ranking_obtain
 
@@ -47,19 +46,7 @@ def _ranking(
         read=read, period=period, scope=scope, cluster=cluster, access=access, names=who
     )
     if wants_xlsx(request):
-        data = read.ranking.data
-        stored = {row["school"]: row for row in data["rows"]}
-        title = _("Bảng xếp hạng %(period)s") % {"period": period.code}
-        if scope == "cluster":
-            title += f" – {payload['cluster_name']}"
-        table = ranking_table(
-            data=data,
-            rows=[stored[row["school"]] for row in payload["rows"]],
-            scope=scope,
-            title=title,
-            names=who,
-        )
-        return xlsx([table], f"xep-hang-{period.code}-{cluster or 'toan-quoc'}")
+        return xlsx(ranking_export(data=read.ranking.data, payload=payload, names=who))
     criteria = payload["criteria"]
     colours = {item["code"]: PALETTE[index % len(PALETTE)] for index, item in enumerate(criteria)}
     return render(

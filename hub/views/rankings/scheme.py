@@ -22,7 +22,8 @@ from core.language import pick
 from hub.views.rankings.common import common, export_url, page, wants_xlsx, xlsx
 from hub.views.rankings.forms import BaseCriterionFormSet, SchemeForm, criterion_formset
 from rankings.access import RankingAccess, department_access, require_department, require_manage
-from rankings.exports import scheme_table
+from rankings.build import CRITERION_FIELDS
+from rankings.exports import scheme_export
 from rankings.models import Direction, Normalisation, ScoringScheme
 from rankings.selectors import (
     periods_of_year,
@@ -31,20 +32,6 @@ from rankings.selectors import (
     scheme_years_other,
 )
 from rankings.services import scheme_copy, scheme_update
-
-EDITABLE = (
-    "code",
-    "label_vi",
-    "label_en",
-    "numerator",
-    "denominator",
-    "denominator_constant",
-    "weight",
-    "direction",
-    "normalisation",
-    "cap",
-    "scale",
-)
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,7 +48,7 @@ def scheme_page(request: HttpRequest, year: int) -> HttpResponse:
             raise NotFoundError(_("Năm %(year)s chưa có bảng điểm.") % {"year": year})
         return _update(request, year, scheme, access)
     if scheme is not None and wants_xlsx(request):
-        return xlsx([scheme_table(scheme=scheme)], f"bang-diem-{year}")
+        return xlsx(scheme_export(scheme=scheme))
     return render(request, "department/scheme.html", _context(request, year, scheme, access))
 
 
@@ -145,7 +132,7 @@ def _context(
         if formset is None:
             formset = criterion_formset(
                 indicators=_indicators(year),
-                initial=[{name: row[name] for name in EDITABLE} for row in rows],
+                initial=[{name: row[name] for name in CRITERION_FIELDS} for row in rows],
             )
         by_code = {row["code"]: row for row in rows}
         initial_count = formset.initial_form_count()

@@ -12,15 +12,15 @@ from hub.views.rankings.common import (
     no_ranking_page,
     open_ranking,
     page,
+    scheme_line,
     wants_xlsx,
     xlsx,
 )
 from rankings.build import LIGHT_THRESHOLDS, explain_row
-from rankings.exports import scorecard_table
+from rankings.exports import scorecard_export
 from rankings.selectors import (
     names,
     note_text,
-    scheme_label,
     scorecard_view,
     state_label,
     stored_scheme,
@@ -36,20 +36,13 @@ def scorecard_page(request: HttpRequest, period_code: str, school: str) -> HttpR
     who = names()
     row = card.row
     if wants_xlsx(request):
-        title = f"{who.school(school)} – {period.code}"
-        return xlsx(
-            [scorecard_table(data=card.data, row=row, title=title)],
-            f"phieu-diem-{school}-{period.code}",
-        )
+        return xlsx(scorecard_export(card=card, period=period, school=school, names=who))
     return render(
         request,
         "department/scorecard.html",
         {
             **context,
-            "stale": card.stale,
-            "ranking": card.ranking,
-            "scheme": card.data["scheme"],
-            "scheme_label": scheme_label(card.data["scheme"]),
+            **scheme_line(read),
             "school": school,
             "school_name": who.school(school),
             "cluster_name": who.cluster(row.get("cluster")),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from hub.charts import line_chart
 from hub.views.rankings.common import common, export_url, page, wants_xlsx, xlsx
 from rankings.access import department_access
-from rankings.exports import trend_table
+from rankings.exports import trend_export
 from rankings.selectors import names, trend_view
 
 
@@ -18,8 +17,7 @@ def trend_page(request: HttpRequest, school: str) -> HttpResponse:
     points = trend_view(user=request.user, school=school)
     who = names()
     if wants_xlsx(request):
-        title = _("Xu hướng xếp hạng: %(school)s") % {"school": who.school(school)}
-        return xlsx([trend_table(points=points, title=title)], f"xu-huong-{school}")
+        return xlsx(trend_export(points=points, school=school, names=who))
     return render(
         request,
         "department/trend.html",
