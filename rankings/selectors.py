@@ -286,7 +286,8 @@ def ranking_payload(
         "current_scheme_version": read.scheme.version if read.scheme else None,
         "restricted": restricted,
         "open_to_schools": access.open_to_schools,
-        "counts": data.get("counts", {}),
+        # A cluster's page counts the cluster's schools, not the nation's.
+        "counts": row_counts(rows) if scope == "cluster" else data.get("counts", {}),
         "criteria": criteria_out(data),
         "rows": [row_out(row, scope=scope, names=names, scheme=scheme_used) for row in rows],
     }
@@ -310,6 +311,17 @@ def ranking_rows(
     if access.sees_all:
         return rows, False
     return [row for row in rows if row["school"] in access.own_schools], True
+
+
+def row_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many schools, ranked, missing, submitted-only (as the ranking's "counts")."""
+    listed = list(rows)
+    return {
+        "schools": len(listed),
+        "ranked": sum(1 for row in listed if row["score"] is not None),
+        "missing": sum(1 for row in listed if row["data_state"] == "missing"),
+        "submitted": sum(1 for row in listed if row["data_state"] == "submitted"),
+    }
 
 
 def cluster_order(row: Mapping[str, Any]) -> tuple[bool, int, str]:

@@ -265,3 +265,12 @@ def test_a_scheme_with_an_unknown_indicator_is_refused_by_the_api(
     stored = ScoringScheme.objects.get(year=2024)
     assert stored.version == 1
     assert stored.criteria.get(code="research_projects").numerator == "research.projects"
+
+
+def test_a_cluster_ranking_counts_the_clusters_schools(ranked, page_client, api_client):
+    body = api_client("department").get(API, {"cluster": MIDLANDS}).json()
+    assert body["counts"]["schools"] == len(body["rows"]) == 2
+    html = page_client("department").get(f"{PAGE}clusters/{MIDLANDS}/").content.decode()
+    assert "2/2 trường được xếp hạng" in html
+    national = api_client("department").get(API).json()
+    assert national["counts"]["schools"] == len(WORLD_SCHOOLS)
