@@ -8,13 +8,13 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.text import slugify
 
 from catalogue.models import Period
 from catalogue.selectors import period_get
-from core.errors import ForbiddenError, NotFoundError
+from core.errors import DomainError, ForbiddenError, NotFoundError
 from core.filetypes import XLSX
 from core.language import pick
 from rankings.access import RankingAccess, ranking_access, require_view
@@ -40,6 +40,8 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             raise PermissionDenied(error.message) from None
         except NotFoundError as error:
             raise Http404(error.message) from None
+        except DomainError as error:
+            return HttpResponseBadRequest(error.message)
 
     return wrapped
 
