@@ -199,6 +199,9 @@ def test_plain_department_member_sees_the_scheme_but_cannot_edit(ranked, page_cl
     client = page_client("department")
     page = client.get("/rankings/scoring/2024/").content.decode()
     assert '<form method="post" class="card scheme-form">' not in page
+    # Indicators are named by their catalogue label, not their code.
+    assert re.search(r'<td title="training.learners">Tổng số học viên[^<]*</td>', page)
+    assert ">training.learners<" not in page
     response = client.post("/rankings/scoring/2024/", {"version": "1"})
     assert response.status_code == 403
 

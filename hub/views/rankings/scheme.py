@@ -25,7 +25,9 @@ from rankings.access import RankingAccess, department_access, require_department
 from rankings.build import CRITERION_FIELDS
 from rankings.exports import scheme_export
 from rankings.models import Direction, Normalisation, ScoringScheme
+from rankings.scoring import LECTURERS_CODE
 from rankings.selectors import (
+    indicator_label,
     periods_of_year,
     scheme_dict,
     scheme_for_year,
@@ -122,8 +124,14 @@ def _context(
     formset: BaseCriterionFormSet | None = None,
 ) -> dict[str, Any]:
     stored = scheme_dict(scheme) if scheme is not None else None
+    catalogue = catalogue_for_year(year)
     rows = [
-        {**item, "share": round(item["weight_share"] * 100, 1)}
+        {
+            **item,
+            "share": round(item["weight_share"] * 100, 1),
+            "numerator_label": indicator_label(catalogue, item["numerator"]),
+            "denominator_label": indicator_label(catalogue, item["denominator"] or ""),
+        }
         for item in (stored["criteria"] if stored else [])
     ]
     forms: list[tuple[Any, dict[str, Any] | None]] = []
@@ -146,6 +154,7 @@ def _context(
         "year": year,
         "scheme": scheme,
         "scheme_label": stored["label"] if stored else "",
+        "lecturers_label": indicator_label(catalogue, LECTURERS_CODE),
         "rows": rows,
         "formset": formset,
         "criterion_forms": forms,
