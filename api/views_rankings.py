@@ -1,10 +1,11 @@
 """Rankings and scoring schemes for the department (journey 3).
 
-Reads follow `rankings.selectors.RankingAccess`: the department sees
-everything; a school's user sees its own cluster's ranking and its own row in the
-national one (every cluster's when the department opens the period); anyone else
-gets 403. Scheme edits need `can_manage_scoring`. Every table can be had as XLSX
-with ``?export=xlsx``.
+Thin twins of the department's pages (`hub.views.rankings`): both call the reads of
+`rankings.selectors`, which apply the one access rule of `rankings.access` (the
+department sees everything; a school's user its own cluster's ranking and its own
+row nationally, every cluster's when the department opens the period; anyone else
+403). Scheme edits need `can_manage_scoring` and are validated by
+`rankings.services`. Every table can be had as XLSX with ``?export=xlsx``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,30 +23,39 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aggregation.models import Basis
-from api.views_submissions import resolve_period
-from catalogue.selectors import catalogue_for_year
-from core.errors import DomainError, ForbiddenError, NotFoundError
-from rankings.build import Table, table_xlsx
-from rankings.models import Direction, Normalisation, ScoringScheme
-from rankings.selectors import (
-    comparison_table,
+from catalogue.selectors import period_get
+from core.errors import DomainError, NotFoundError
+from core.filetypes import XLSX
+from rankings.access import (
     department_access,
-    leaderboard_read,
-    leaderboard_table,
-    names,
     ranking_access,
-    ranking_payload,
-    ranking_table,
+    require_department,
     require_manage,
     require_view,
+)
+from rankings.exports import (
+    Export,
+    comparison_export,
+    leaderboard_export,
+    ranking_export,
+    scheme_export,
+    scorecard_export,
+    trend_export,
+)
+from rankings.models import Direction, Normalisation
+from rankings.selectors import (
+    comparison_view,
+    leaderboard_view,
+    names,
+    ranking_payload,
+    require_scope,
     row_out,
+    scheme_dict,
     scheme_for_year,
-    scheme_table,
-    school_trend,
-    scorecard_rows,
-    scorecard_table,
+    schemes_list,
+    scorecard_view,
     stored_scheme,
-    trend_table,
+    trend_view,
     visibility_of,
 )
 from rankings.services import (
@@ -58,14 +66,8 @@ from rankings.services import (
     scheme_copy,
     scheme_update,
 )
-from tenants.models import Cluster, School
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT = OpenApiParameter("export", str, enum=["xlsx"], required=False)
-
-
-def language() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 def wants_xlsx(request: Request) -> bool:
@@ -75,9 +77,9 @@ def wants_xlsx(request: Request) -> bool:
     return export == "xlsx"
 
 
-def xlsx_response(tables: list[Table], filename: str) -> HttpResponse:
-    response = HttpResponse(table_xlsx(tables), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.xlsx"'
+def xlsx_response(export: Export) -> HttpResponse:
+    response = HttpResponse(export.content(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(export.filename)}.xlsx"'
     return response
 
 
@@ -129,46 +131,21 @@ class RankingView(APIView):
         responses=RankingOutput,
     )
     def get(self, request: Request, period_code: str) -> Response | HttpResponse:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         cluster = request.query_params.get("cluster") or None
         scope = request.query_params.get("scope") or ("cluster" if cluster else "national")
         access = ranking_access(user=request.user, period=period)
-        require_view(access)
+        require_scope(scope=scope, cluster=cluster, access=access)
         export = wants_xlsx(request)
         who = names()
         read = ranking_obtain(period=period)
         payload = ranking_payload(
-            read=read,
-            period=period,
-            scope=scope,
-            cluster=cluster,
-            access=access,
-            language=language(),
-            names=who,
+            read=read, period=period, scope=scope, cluster=cluster, access=access, names=who
         )
         if not export:
             return Response(payload)
-        ranking = read.ranking
-        assert ranking is not None  # ranking_payload raised otherwise
-        rows = _visible_rows(ranking.data, payload)
-        title = _("Bảng xếp hạng %(period)s") % {"period": period.code}
-        if scope == "cluster":
-            title += f" – {payload['cluster_name']}"
-        table = ranking_table(
-            data=ranking.data,
-            rows=rows,
-            scope=scope,
-            title=title,
-            language=language(),
-            names=who,
-        )
-        return xlsx_response([table], f"xep-hang-{period.code}-{cluster or 'toan-quoc'}")
-
-
-def _visible_rows(data: dict[str, Any], payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The stored rows behind the payload's rows, in the payload's order."""
-    by_school = {row["school"]: row for row in data["rows"]}
-    return [by_school[row["school"]] for row in payload["rows"]]
+        assert read.ranking is not None  # ranking_payload raised otherwise
+        return xlsx_response(ranking_export(data=read.ranking.data, payload=payload, names=who))
 
 
 class ClusterComparisonView(APIView):
@@ -176,40 +153,29 @@ class ClusterComparisonView(APIView):
 
     @extend_schema(parameters=[EXPORT], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, period_code: str) -> Response | HttpResponse:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         access = ranking_access(user=request.user, period=period)
         require_view(access)
         export = wants_xlsx(request)
-        read = ranking_obtain(period=period)
-        if read.ranking is None:
-            raise NotFoundError(_("Chưa có bảng xếp hạng cho kỳ %(code)s.") % {"code": period.code})
-        data = dict(read.ranking.data)
-        clusters = data.get("clusters", [])
-        restricted = not access.sees_all
-        if restricted:
-            clusters = [item for item in clusters if item["cluster"] in access.own_clusters]
-        data["clusters"] = clusters
         who = names()
-        text = language()
-        catalogue = catalogue_for_year(period.year)
+        comparison = comparison_view(
+            read=ranking_obtain(period=period), period=period, access=access, names=who
+        )
         if export:
-            title = _("So sánh các cụm %(period)s") % {"period": period.code}
-            table = comparison_table(
-                data=data, title=title, language=text, names=who, catalogue=catalogue
-            )
-            return xlsx_response([table], f"so-sanh-cum-{period.code}")
+            return xlsx_response(comparison_export(comparison=comparison, period=period, names=who))
+        ranking = comparison.ranking
         return Response(
             {
                 "period": period.code,
-                "scheme_version": read.ranking.scheme_version,
-                "fingerprint": read.ranking.fingerprint,
-                "computed_at": read.ranking.computed_at.isoformat(),
-                "stale": read.stale,
-                "restricted": restricted,
-                "clusters": [
-                    {**item, "cluster_name": who.cluster(item["cluster"], text)}
-                    for item in clusters
+                "scheme_version": ranking.scheme_version,
+                "fingerprint": ranking.fingerprint,
+                "computed_at": ranking.computed_at.isoformat(),
+                "stale": comparison.stale,
+                "restricted": comparison.restricted,
+                "indicators": [
+                    {"code": code, "label": label} for code, label in comparison.indicators
                 ],
+                "clusters": comparison.clusters,
             }
         )
 
@@ -222,58 +188,29 @@ class LeaderboardView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, period_code: str, code: str) -> Response | HttpResponse:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         access = ranking_access(user=request.user, period=period)
         require_view(access)
         export = wants_xlsx(request)
-        cluster = request.query_params.get("cluster") or None
-        scheme = scheme_for_year(year=period.year)
-        basis = scheme.basis if scheme else Basis.SUBMITTED
-        rows = leaderboard_read(period=period, code=code, basis=basis)
-        restricted = False
-        if cluster:
-            if not Cluster.objects.filter(slug=cluster).exists():
-                raise NotFoundError(_("Không có cụm %(cluster)s.") % {"cluster": cluster})
-            if not access.can_see_cluster(cluster):
-                raise ForbiddenError(
-                    _("Bạn chỉ xem được bảng xếp hạng của cụm mình (trừ khi Vụ cho phép).")
-                )
-            rows = [row for row in rows if row["cluster"] == cluster]
-            rows.sort(
-                key=lambda row: (
-                    row["rank_cluster"] is None,
-                    row["rank_cluster"] or 0,
-                    row["school"],
-                )
-            )
-        elif not access.sees_all:
-            rows = [row for row in rows if row["school"] in access.own_schools]
-            restricted = True
         who = names()
-        catalogue = catalogue_for_year(period.year)
-        spec = catalogue[code]
-        label = spec.label_en if language() == "en" else spec.label_vi
+        board = leaderboard_view(
+            period=period,
+            code=code,
+            cluster=request.query_params.get("cluster") or None,
+            access=access,
+            names=who,
+        )
         if export:
-            table = leaderboard_table(
-                rows=rows, title=f"{label} – {period.code}", language=language(), names=who
-            )
-            return xlsx_response([table], f"chi-tieu-{code}-{period.code}")
+            return xlsx_response(leaderboard_export(board=board, names=who))
         return Response(
             {
-                "period": period.code,
-                "indicator": code,
-                "label": label,
-                "basis": basis,
-                "cluster": cluster,
-                "restricted": restricted,
-                "rows": [
-                    {
-                        **row,
-                        "rank": row["rank_cluster"] if cluster else row["rank_national"],
-                        "school_name": who.school(row["school"]),
-                    }
-                    for row in rows
-                ],
+                "period": board.period,
+                "indicator": board.code,
+                "label": board.label,
+                "basis": board.basis,
+                "cluster": board.cluster,
+                "restricted": board.restricted,
+                "rows": board.rows,
             }
         )
 
@@ -283,44 +220,25 @@ class ScorecardView(APIView):
 
     @extend_schema(parameters=[EXPORT], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, period_code: str, school: str) -> Response | HttpResponse:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         access = ranking_access(user=request.user, period=period)
         require_view(access)
         export = wants_xlsx(request)
-        read = ranking_obtain(period=period)
-        if read.ranking is None:
-            raise NotFoundError(_("Chưa có bảng xếp hạng cho kỳ %(code)s.") % {"code": period.code})
-        data = read.ranking.data
-        row = next((item for item in data["rows"] if item["school"] == school), None)
-        if row is None:
-            if not access.sees_all and school not in access.own_schools:
-                raise ForbiddenError(_("Bạn không xem được phiếu điểm của trường này."))
-            raise NotFoundError(
-                _("Trường %(school)s không có trong bảng xếp hạng.") % {"school": school}
-            )
-        if not access.can_see_school(school, row.get("cluster")):
-            raise ForbiddenError(_("Bạn không xem được phiếu điểm của trường này."))
+        card = scorecard_view(
+            read=ranking_obtain(period=period), period=period, school=school, access=access
+        )
         who = names()
-        text = language()
         if export:
-            title = f"{who.school(school)} – {period.code}"
             return xlsx_response(
-                [scorecard_table(data=data, row=row, title=title, language=text)],
-                f"phieu-diem-{school}-{period.code}",
+                scorecard_export(card=card, period=period, school=school, names=who)
             )
         return Response(
             {
                 "period": period.code,
-                "scheme_version": read.ranking.scheme_version,
-                "stale": read.stale,
-                **row_out(
-                    row,
-                    scope="national",
-                    language=text,
-                    names=who,
-                    scheme=stored_scheme(data),
-                ),
-                "criteria": scorecard_rows(data, row, text),
+                "scheme_version": card.ranking.scheme_version,
+                "stale": card.stale,
+                **row_out(card.row, scope="national", names=who, scheme=stored_scheme(card.data)),
+                "criteria": card.items,
             }
         )
 
@@ -330,27 +248,11 @@ class TrendView(APIView):
 
     @extend_schema(parameters=[EXPORT], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, school: str) -> Response | HttpResponse:
-        base = department_access(request.user)
-        require_view(base)
-        get_object_or_404(School, schema_name=school)
         export = wants_xlsx(request)
-        cache: dict[int, Any] = {}
-
-        def allowed(period: Any, cluster: str | None) -> bool:
-            if period.pk not in cache:
-                cache[period.pk] = ranking_access(user=request.user, period=period)
-            return bool(cache[period.pk].can_see_school(school, cluster))
-
-        points = school_trend(school=school, allowed=allowed)
-        if not points and not (base.is_department or school in base.own_schools):
-            raise ForbiddenError(_("Bạn không xem được xu hướng của trường này."))
+        points = trend_view(user=request.user, school=school)
         who = names()
         if export:
-            title = _("Xu hướng xếp hạng: %(school)s") % {"school": who.school(school)}
-            return xlsx_response(
-                [trend_table(points=points, title=title, language=language())],
-                f"xu-huong-{school}",
-            )
+            return xlsx_response(trend_export(points=points, school=school, names=who))
         return Response({"school": school, "school_name": who.school(school), "points": points})
 
 
@@ -363,14 +265,16 @@ class VisibilityView(APIView):
 
     @extend_schema(responses=VisibilityInput)
     def get(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
-        if not department_access(request.user).is_department:
-            raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được thiết lập này."))
+        period = period_get(period_code)
+        require_department(
+            department_access(request.user),
+            _("Chỉ Vụ Các trường chính trị xem được thiết lập này."),
+        )
         return Response({"period": period.code, "open_to_schools": visibility_of(period=period)})
 
     @extend_schema(request=VisibilityInput, responses=VisibilityInput)
     def put(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_manage(department_access(request.user))
         data = VisibilityInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -387,7 +291,7 @@ class RecomputeView(APIView):
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_manage(department_access(request.user))
         rankings_request(period=period)
         return Response({"period": period.code, "queued": True}, status=202)
@@ -447,46 +351,11 @@ class SchemeCreateInput(serializers.Serializer):
     )
 
 
-def scheme_out(scheme: ScoringScheme) -> dict[str, Any]:
-    criteria = list(scheme.criteria.all())
-    total = sum(row.weight for row in criteria) or 1.0
-    return {
-        "year": scheme.year,
-        "version": scheme.version,
-        "label_vi": scheme.label_vi,
-        "label_en": scheme.label_en,
-        "is_example": scheme.is_example,
-        "basis": scheme.basis,
-        "description": scheme.description,
-        "updated_at": scheme.updated_at.isoformat(),
-        "updated_by": scheme.updated_by,
-        "criteria": [
-            {
-                "code": row.code,
-                "label_vi": row.label_vi,
-                "label_en": row.label_en,
-                "numerator": row.numerator,
-                "denominator": row.denominator or None,
-                "denominator_constant": row.denominator_constant,
-                "weight": row.weight,
-                "weight_share": round(row.weight / total, 6),
-                "direction": row.direction,
-                "normalisation": row.normalisation,
-                "cap": row.cap,
-                "scale": row.scale,
-            }
-            for row in criteria
-        ],
-    }
-
-
 class SchemeListView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="scoring_schemes_list")
     def get(self, request: Request) -> Response:
-        if not department_access(request.user).is_department:
-            raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được bảng điểm."))
-        schemes = ScoringScheme.objects.prefetch_related("criteria")
-        return Response([scheme_out(scheme) for scheme in schemes])
+        require_department(department_access(request.user))
+        return Response([scheme_dict(scheme) for scheme in schemes_list()])
 
     @extend_schema(request=SchemeCreateInput, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
@@ -498,23 +367,20 @@ class SchemeListView(APIView):
             from_year=data.validated_data.get("from_year"),
             actor=user_name(request),
         )
-        return Response(scheme_out(scheme), status=201)
+        return Response(scheme_dict(scheme), status=201)
 
 
 class SchemeView(APIView):
     @extend_schema(parameters=[EXPORT], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, year: int) -> Response | HttpResponse:
-        if not department_access(request.user).is_department:
-            raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được bảng điểm."))
+        require_department(department_access(request.user))
         export = wants_xlsx(request)
         scheme = scheme_for_year(year=year)
         if scheme is None:
             raise NotFoundError(_("Năm %(year)s chưa có bảng điểm.") % {"year": year})
         if export:
-            return xlsx_response(
-                [scheme_table(scheme=scheme, language=language())], f"bang-diem-{year}"
-            )
-        return Response(scheme_out(scheme))
+            return xlsx_response(scheme_export(scheme=scheme))
+        return Response(scheme_dict(scheme))
 
     @extend_schema(request=SchemeInput, responses=OpenApiTypes.OBJECT)
     def put(self, request: Request, year: int) -> Response:
@@ -528,7 +394,7 @@ class SchemeView(APIView):
         require_manage(department_access(request.user))
         data = SchemeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values: dict[str, Any] = dict(data.validated_data)
         expected = values.pop("version")
         criteria = values.pop("criteria", None)
         scheme = scheme_update(
@@ -538,7 +404,7 @@ class SchemeView(APIView):
             fields=values,
             criteria=criteria,
         )
-        return Response(scheme_out(scheme))
+        return Response(scheme_dict(scheme))
 
 
 class CriterionView(APIView):
@@ -556,7 +422,7 @@ class CriterionView(APIView):
             actor=user_name(request),
             changes=changes,
         )
-        return Response(scheme_out(scheme))
+        return Response(scheme_dict(scheme))
 
 
 __all__ = [

@@ -5,40 +5,40 @@ from django.urls import include, path
 
 from hub.urls_common import cluster_review_patterns, common_patterns
 from hub.views import cluster as cluster_review
-from hub.views import department, uploads
+from hub.views import rankings, uploads
 
 urlpatterns = [
     *common_patterns,
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls_public")),
-    # The department's rankings (journey 3): hub.views.department.
-    path("rankings/", department.rankings_index, name="rankings"),
-    path("rankings/scoring/<int:year>/", department.scheme_page, name="rankings_scheme"),
-    path("rankings/schools/<slug:school>/trend/", department.trend_page, name="rankings_trend"),
-    path("rankings/<str:period_code>/", department.ranking_page, name="rankings_period"),
+    # The department's rankings (journey 3): hub.views.rankings.
+    path("rankings/", rankings.rankings_index, name="rankings"),
+    path("rankings/scoring/<int:year>/", rankings.scheme_page, name="rankings_scheme"),
+    path("rankings/schools/<slug:school>/trend/", rankings.trend_page, name="rankings_trend"),
+    path("rankings/<str:period_code>/", rankings.ranking_page, name="rankings_period"),
     path(
         "rankings/<str:period_code>/clusters/",
-        department.comparison_page,
+        rankings.comparison_page,
         name="rankings_clusters",
     ),
     path(
         "rankings/<str:period_code>/clusters/<slug:cluster>/",
-        department.cluster_ranking_page,
+        rankings.cluster_ranking_page,
         name="rankings_cluster",
     ),
     path(
         "rankings/<str:period_code>/indicators/",
-        department.leaderboard_page,
+        rankings.leaderboard_page,
         name="rankings_indicators",
     ),
     path(
         "rankings/<str:period_code>/schools/<slug:school>/",
-        department.scorecard_page,
+        rankings.scorecard_page,
         name="rankings_scorecard",
     ),
     path(
         "rankings/<str:period_code>/visibility/",
-        department.visibility_page,
+        rankings.visibility_page,
         name="rankings_visibility",
     ),
     # upload pages: bulk backfill by the department and lead schools (hub.views.uploads)

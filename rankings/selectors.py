@@ -1,36 +1,39 @@
-"""Reads of rankings, and who may see which part of them.
+"""Reads of rankings: the one set the department's pages and the API both call.
 
-The one access rule, used by the API and the pages alike (`RankingAccess`):
-
-* the department (Vụ Các trường chính trị) sees everything;
-* a school's user sees, for a period, the ranking of the cluster(s) their school(s)
-  belong to that year (every row, with the reasons), and their own school's row in
-  the national ranking, and nothing of other clusters;
-* unless the department has opened the period to schools (`RankingVisibility`), in
-  which case school users see every cluster's ranking and the national one;
-* anyone else (no school, no department role) sees nothing.
+Each read takes the viewer's `rankings.access.RankingAccess` and applies the rule
+there (filtering rows, refusing with core.errors), so that a page and its API twin
+cannot disagree: `ranking_payload`, `leaderboard_view`, `comparison_view`,
+`scorecard_view`, `trend_view`, `scheme_dict`. Labels are in the current language
+(core.language, gettext); the XLSX tables of these reads are in `rankings.exports`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from aggregation.models import Basis
 from aggregation.selectors import facts_frame_for_period, facts_marker, members_frame
 from aggregation.transforms import period_sort_key
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from catalogue.spec import Catalogue
 from core.errors import DomainError, ForbiddenError, NotFoundError
+from core.language import current_language, pick
+from rankings.access import (
+    RankingAccess,
+    User,
+    department_access,
+    ranking_access,
+    require_view,
+)
 from rankings.build import (
-    LIGHT_THRESHOLDS,
-    Table,
     explain_row,
     indicator_leaderboard,
     ranking_inputs,
@@ -39,13 +42,7 @@ from rankings.build import (
 )
 from rankings.models import Ranking, RankingVisibility, ScoringScheme
 from rankings.scoring import Scheme, rank_trend
-from tenants.models import (
-    Cluster,
-    ClusterMembership,
-    DepartmentMembership,
-    School,
-    SchoolMembership,
-)
+from tenants.models import Cluster, ClusterMembership, School
 
 SCOPES = ("national", "cluster")
 # Dropped from cluster names where space is short (tables, menus, charts).
@@ -54,92 +51,11 @@ CLUSTER_PREFIXES = (
     "cụm thi đua các trường chính trị",
     "cụm thi đua",
 )
-DATA_STATES = ("accepted", "submitted", "missing")
+# The indicator a leaderboard opens on when none is chosen.
+DEFAULT_LEADERBOARD_CODE = "training.learners"
 
 
-# --------------------------------------------------------------------------- access
-
-
-@dataclass(frozen=True)
-class RankingAccess:
-    authenticated: bool
-    is_department: bool = False
-    can_manage: bool = False
-    own_schools: frozenset[str] = field(default_factory=frozenset)
-    own_clusters: frozenset[str] = field(default_factory=frozenset)
-    open_to_schools: bool = False
-
-    @property
-    def can_view(self) -> bool:
-        return self.is_department or bool(self.own_schools)
-
-    @property
-    def sees_all(self) -> bool:
-        return self.is_department or (bool(self.own_schools) and self.open_to_schools)
-
-    def can_see_cluster(self, cluster: str | None) -> bool:
-        return self.sees_all or (cluster is not None and cluster in self.own_clusters)
-
-    def can_see_school(self, school: str, cluster: str | None) -> bool:
-        return self.sees_all or school in self.own_schools or self.can_see_cluster(cluster)
-
-
-def ranking_access(*, user: AbstractBaseUser | AnonymousUser, period: Period) -> RankingAccess:
-    if not user.is_authenticated:
-        return RankingAccess(authenticated=False)
-    department = DepartmentMembership.objects.filter(user_id=user.pk).first()
-    own = frozenset(
-        SchoolMembership.objects.filter(user_id=user.pk).values_list(
-            "school__schema_name", flat=True
-        )
-    )
-    clusters = frozenset(
-        ClusterMembership.objects.filter(school__schema_name__in=own, year=period.year).values_list(
-            "cluster__slug", flat=True
-        )
-    )
-    opened = RankingVisibility.objects.filter(period=period, open_to_schools=True).exists()
-    return RankingAccess(
-        authenticated=True,
-        is_department=department is not None,
-        can_manage=bool(department and department.can_manage_scoring),
-        own_schools=own,
-        own_clusters=clusters,
-        open_to_schools=opened,
-    )
-
-
-def require_view(access: RankingAccess) -> None:
-    if not access.can_view:
-        raise ForbiddenError(
-            _("Chỉ Vụ Các trường chính trị và cán bộ các trường xem được bảng xếp hạng.")
-        )
-
-
-def require_manage(access: RankingAccess) -> None:
-    if not access.can_manage:
-        raise ForbiddenError(_("Chỉ cán bộ Vụ được giao quản trị bảng điểm mới sửa được."))
-
-
-def department_access(user: AbstractBaseUser | AnonymousUser) -> RankingAccess:
-    """Access that does not depend on a period (scheme pages)."""
-    if not user.is_authenticated:
-        return RankingAccess(authenticated=False)
-    department = DepartmentMembership.objects.filter(user_id=user.pk).first()
-    own = frozenset(
-        SchoolMembership.objects.filter(user_id=user.pk).values_list(
-            "school__schema_name", flat=True
-        )
-    )
-    return RankingAccess(
-        authenticated=True,
-        is_department=department is not None,
-        can_manage=bool(department and department.can_manage_scoring),
-        own_schools=own,
-    )
-
-
-# --------------------------------------------------------------------------- rankings
+# --------------------------------------------------------------------------- lookups
 
 
 def ranking_latest(*, period: Period) -> Ranking | None:
@@ -150,8 +66,55 @@ def scheme_for_year(*, year: int) -> ScoringScheme | None:
     return ScoringScheme.objects.filter(year=year).prefetch_related("criteria").first()
 
 
+def schemes_list() -> list[ScoringScheme]:
+    return list(ScoringScheme.objects.prefetch_related("criteria"))
+
+
 def visibility_of(*, period: Period) -> bool:
     return RankingVisibility.objects.filter(period=period, open_to_schools=True).exists()
+
+
+def periods_all() -> list[Period]:
+    """Every period, newest year first (the pages' menus)."""
+    return list(Period.objects.order_by("-year", "kind"))
+
+
+def periods_of_year(*, year: int) -> list[Period]:
+    return list(Period.objects.filter(year=year).order_by("kind"))
+
+
+def clusters_visible(*, year: int, access: RankingAccess, names: Names) -> list[dict[str, str]]:
+    """The clusters of a year the viewer may open, for the pages' menus."""
+    slugs = (
+        Cluster.objects.filter(memberships__year=year)
+        .distinct()
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
+    return [
+        {"slug": slug, "name": names.cluster_short(slug), "full_name": names.cluster(slug)}
+        for slug in slugs
+        if access.can_see_cluster(slug)
+    ]
+
+
+def own_clusters_by_year(*, access: RankingAccess) -> dict[int, list[dict[str, str]]]:
+    """For a school's user: each year's cluster(s) of their school(s)."""
+    out: dict[int, list[dict[str, str]]] = {}
+    if not access.own_schools:
+        return out
+    memberships = ClusterMembership.objects.filter(
+        school__schema_name__in=access.own_schools
+    ).select_related("cluster", "school")
+    for membership in memberships:
+        out.setdefault(membership.year, []).append(
+            {
+                "slug": membership.cluster.slug,
+                "name": pick(membership.cluster.name_vi, membership.cluster.name_en),
+                "school": membership.school.schema_name,
+            }
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -166,16 +129,16 @@ class Names:
     def school_short(self, slug: str | None) -> str:
         return self.short.get(slug or "", slug or "")
 
-    def cluster(self, slug: str | None, language: str) -> str:
+    def cluster(self, slug: str | None) -> str:
         if not slug:
             return ""
         vi, en = self.clusters.get(slug, (slug, slug))
-        return en if language == "en" else vi
+        return pick(vi, en)
 
-    def cluster_short(self, slug: str | None, language: str) -> str:
+    def cluster_short(self, slug: str | None) -> str:
         """ "miền núi, biên giới phía Bắc" for "Cụm thi đua các trường chính trị khu vực
         miền núi, biên giới phía Bắc": what tables and menus have room for."""
-        name = self.cluster(slug, language)
+        name = self.cluster(slug)
         for prefix in CLUSTER_PREFIXES:
             if name.lower().startswith(prefix):
                 short = name[len(prefix) :].strip()
@@ -198,14 +161,91 @@ def names() -> Names:
     return Names(schools, short, clusters)
 
 
+def school_exists(slug: str) -> bool:
+    return School.objects.filter(schema_name=slug).exists()
+
+
+def cluster_exists(slug: str) -> bool:
+    return Cluster.objects.filter(slug=slug).exists()
+
+
+# --------------------------------------------------------------------------- labels
+
+STATE_LABELS = {
+    "accepted": gettext_lazy("Đã chấp nhận"),
+    "submitted": gettext_lazy("Mới gửi, chưa chấp nhận"),
+    "missing": gettext_lazy("Chưa có số liệu"),
+}
+LIGHT_LABELS = {
+    "green": gettext_lazy("Tốt"),
+    "amber": gettext_lazy("Trung bình"),
+    "red": gettext_lazy("Thấp"),
+    "none": gettext_lazy("Không có số liệu"),
+}
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
+
+
+def light_label(light: str) -> str:
+    return str(LIGHT_LABELS.get(light, light))
+
+
+def indicator_label(catalogue: Catalogue, code: str) -> str:
+    spec = catalogue.by_code.get(code)
+    if spec is None:
+        return code
+    return pick(spec.label_vi, spec.label_en)
+
+
+def note_text(note: Mapping[str, Any]) -> str:
+    """A stored note's sentence in the current language (notes keep both)."""
+    return pick(note.get("vi") or "", note.get("en"))
+
+
+def scheme_label(scheme: Mapping[str, Any]) -> str:
+    """The label of a scheme as stored in a ranking's data."""
+    return pick(scheme["label"], scheme.get("label_en"))
+
+
+# --------------------------------------------------------------------------- rankings
+
+
 @dataclass(frozen=True)
 class RankingRead:
     """What readers get: the newest ranking, the year's scheme, and whether a newer
-    ranking is on its way (`ranking_services.ranking_obtain`)."""
+    ranking is on its way (`rankings.services.ranking_obtain`)."""
 
     ranking: Ranking | None
     scheme: ScoringScheme | None
     stale: bool
+
+
+def no_ranking_error(read: RankingRead, period: Period) -> NotFoundError:
+    if read.scheme is None:
+        return NotFoundError(
+            _("Năm %(year)s chưa có bảng điểm: Vụ cần tạo bảng điểm trước khi xếp hạng.")
+            % {"year": period.year}
+        )
+    return NotFoundError(_("Chưa có bảng xếp hạng cho kỳ %(code)s.") % {"code": period.code})
+
+
+def require_scope(*, scope: str, cluster: str | None, access: RankingAccess) -> None:
+    """The checks of a ranking's scope, before anything is read: a known scope, a
+    cluster that exists and that the viewer may see."""
+    require_view(access)
+    if scope not in SCOPES:
+        raise DomainError(_("Phạm vi không hợp lệ: %(scope)s") % {"scope": scope})
+    if scope == "cluster":
+        if not cluster:
+            raise NotFoundError(_("Hãy chọn một cụm."))
+        if not cluster_exists(cluster):
+            raise NotFoundError(_("Không có cụm %(cluster)s.") % {"cluster": cluster})
+        if not access.can_see_cluster(cluster):
+            raise ForbiddenError(
+                _("Bạn chỉ xem được bảng xếp hạng của cụm mình (trừ khi Vụ cho phép).")
+            )
 
 
 def ranking_payload(
@@ -215,38 +255,29 @@ def ranking_payload(
     scope: str,
     cluster: str | None,
     access: RankingAccess,
-    language: str,
     names: Names,
 ) -> dict[str, Any]:
-    """A ranking as the API returns it and the pages show it (raises Forbidden/NotFound)."""
+    """A ranking as the API returns it and the pages show it (raises Forbidden/NotFound).
+    The caller has checked the scope with `require_scope` before reading the ranking
+    (a refused viewer must not cause a computation); the rows are filtered here."""
     require_view(access)
     if scope not in SCOPES:
         raise DomainError(_("Phạm vi không hợp lệ: %(scope)s") % {"scope": scope})
-    if scope == "cluster" and not Cluster.objects.filter(slug=cluster or "").exists():
-        raise NotFoundError(_("Không có cụm %(cluster)s.") % {"cluster": cluster})
     ranking = read.ranking
     if ranking is None:
-        if read.scheme is None:
-            raise NotFoundError(
-                _("Năm %(year)s chưa có bảng điểm: Vụ cần tạo bảng điểm trước khi xếp hạng.")
-                % {"year": period.year}
-            )
-        raise NotFoundError(_("Chưa có bảng xếp hạng cho kỳ %(code)s.") % {"code": period.code})
+        raise no_ranking_error(read, period)
     data = ranking.data
     rows, restricted = ranking_rows(data=data, scope=scope, cluster=cluster, access=access)
     scheme = data["scheme"]
     scheme_used = stored_scheme(data)
-    text = "en" if language == "en" else "vi"
     return {
         "period": period.code,
         "scope": scope,
         "cluster": cluster if scope == "cluster" else None,
-        "cluster_name": names.cluster(cluster, text) if scope == "cluster" else None,
+        "cluster_name": names.cluster(cluster) if scope == "cluster" else None,
         "scheme_year": scheme["year"],
         "scheme_version": ranking.scheme_version,
-        "scheme_label": scheme["label_en"]
-        if text == "en" and scheme.get("label_en")
-        else scheme["label"],
+        "scheme_label": scheme_label(scheme),
         "is_example": bool(scheme.get("is_example")),
         "basis": ranking.basis,
         "fingerprint": ranking.fingerprint,
@@ -255,72 +286,84 @@ def ranking_payload(
         "current_scheme_version": read.scheme.version if read.scheme else None,
         "restricted": restricted,
         "open_to_schools": access.open_to_schools,
-        "counts": data.get("counts", {}),
-        "criteria": criteria_out(data, language),
-        "rows": [
-            row_out(row, scope=scope, language=language, names=names, scheme=scheme_used)
-            for row in rows
-        ],
+        # A cluster's page counts the cluster's schools, not the nation's.
+        "counts": row_counts(rows) if scope == "cluster" else data.get("counts", {}),
+        "criteria": criteria_out(data),
+        "rows": [row_out(row, scope=scope, names=names, scheme=scheme_used) for row in rows],
     }
 
 
 def ranking_rows(
     *, data: Mapping[str, Any], scope: str, cluster: str | None, access: RankingAccess
 ) -> tuple[list[dict[str, Any]], bool]:
-    """The rows a viewer may see in a scope, ordered by the scope's rank; and whether
-    the view is restricted (a school's own row only). Raises ForbiddenError."""
+    """The stored rows a viewer may see in a scope, ordered by the scope's rank; and
+    whether the view is restricted (a school's own row only). Raises ForbiddenError."""
     require_view(access)
     rows: list[dict[str, Any]] = list(data.get("rows", []))
     if scope == "cluster":
-        if not cluster:
-            raise NotFoundError(_("Hãy chọn một cụm."))
         if not access.can_see_cluster(cluster):
             raise ForbiddenError(
                 _("Bạn chỉ xem được bảng xếp hạng của cụm mình (trừ khi Vụ cho phép).")
             )
         rows = [row for row in rows if row.get("cluster") == cluster]
-        rows.sort(
-            key=lambda row: (row["rank_cluster"] is None, row["rank_cluster"] or 0, row["school"])
-        )
+        rows.sort(key=cluster_order)
         return rows, False
     if access.sees_all:
         return rows, False
     return [row for row in rows if row["school"] in access.own_schools], True
 
 
+def row_counts(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many schools, ranked, missing, submitted-only (as the ranking's "counts")."""
+    listed = list(rows)
+    return {
+        "schools": len(listed),
+        "ranked": sum(1 for row in listed if row["score"] is not None),
+        "missing": sum(1 for row in listed if row["data_state"] == "missing"),
+        "submitted": sum(1 for row in listed if row["data_state"] == "submitted"),
+    }
+
+
+def cluster_order(row: Mapping[str, Any]) -> tuple[bool, int, str]:
+    return (row["rank_cluster"] is None, row["rank_cluster"] or 0, row["school"])
+
+
 def row_out(
     row: Mapping[str, Any],
     *,
     scope: str,
-    language: str,
     names: Names,
     scheme: Scheme,
 ) -> dict[str, Any]:
     """A ranking row as the API and the pages give it (contract: school, rank, score,
     data_state, contributions). ``scheme``: the one the ranking was computed with
     (`stored_scheme`), which the explanation's sentences are written from."""
-    text = "en" if language == "en" else "vi"
     return {
         "school": row["school"],
         "school_name": names.school(row["school"]),
         "cluster": row.get("cluster"),
-        "cluster_name": names.cluster(row.get("cluster"), text),
-        "cluster_short": names.cluster_short(row.get("cluster"), text),
+        "cluster_name": names.cluster(row.get("cluster")),
+        "cluster_short": names.cluster_short(row.get("cluster")),
         "rank": row["rank_cluster"] if scope == "cluster" else row["rank_national"],
         "rank_national": row["rank_national"],
         "rank_cluster": row["rank_cluster"],
         "score": row["score"],
         "data_state": row["data_state"],
+        "state_label": state_label(row["data_state"]),
         # A school without figures has no points at all: an empty mapping, not zeros.
         "contributions": row["contributions"] or {},
         "points": row["points"] or {},
         "raw": row["raw"] or {},
         "inputs": row.get("inputs") or {},
         "notes": [
-            {"criterion": note.get("criterion"), "reason": note.get("reason"), "text": note[text]}
+            {
+                "criterion": note.get("criterion"),
+                "reason": note.get("reason"),
+                "text": note_text(note),
+            }
             for note in row.get("notes", [])
         ],
-        "explanation": explain_row(row, scheme, text),
+        "explanation": explain_row(row, scheme, current_language()),
     }
 
 
@@ -329,16 +372,11 @@ def stored_scheme(data: Mapping[str, Any]) -> Scheme:
     return scheme_from_dict(data["scheme"])
 
 
-def criteria_out(data: Mapping[str, Any], language: str) -> list[dict[str, Any]]:
-    out = []
-    for criterion in data["scheme"]["criteria"]:
-        out.append(
-            {
-                **criterion,
-                "label": criterion["label_en"] if language == "en" else criterion["label_vi"],
-            }
-        )
-    return out
+def criteria_out(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {**criterion, "label": pick(criterion["label_vi"], criterion.get("label_en"))}
+        for criterion in data["scheme"]["criteria"]
+    ]
 
 
 # --------------------------------------------------------------------------- leaderboards
@@ -372,9 +410,179 @@ def leaderboard_read(*, period: Period, code: str, basis: str) -> list[dict[str,
     return rows
 
 
-def leaderboard_codes(catalogue: Catalogue) -> list[tuple[str, str, str]]:
-    """(code, label_vi, label_en) of every indicator a leaderboard can be built for."""
-    return [(spec.code, spec.label_vi, spec.label_en) for spec in catalogue.indicators]
+def leaderboard_codes(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(code, label) of every indicator a leaderboard can be built for."""
+    return [(spec.code, pick(spec.label_vi, spec.label_en)) for spec in catalogue.indicators]
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: str
+    code: str
+    label: str
+    basis: str
+    cluster: str | None
+    restricted: bool
+    rows: list[dict[str, Any]]
+
+
+def leaderboard_view(
+    *, period: Period, code: str, cluster: str | None, access: RankingAccess, names: Names
+) -> Leaderboard:
+    """One indicator's leaderboard as the viewer may see it: a cluster's (every row,
+    when they may see that cluster) or the national one (own schools' rows only for a
+    school's user, unless the period is open to schools)."""
+    require_view(access)
+    catalogue = catalogue_for_year(period.year)
+    if code not in catalogue:
+        raise NotFoundError(_("Không có chỉ tiêu %(code)s.") % {"code": code})
+    if cluster:
+        require_scope(scope="cluster", cluster=cluster, access=access)
+    scheme = scheme_for_year(year=period.year)
+    basis = scheme.basis if scheme else Basis.SUBMITTED
+    rows = leaderboard_read(period=period, code=code, basis=basis)
+    restricted = False
+    if cluster:
+        rows = sorted((row for row in rows if row["cluster"] == cluster), key=cluster_order)
+    elif not access.sees_all:
+        rows = [row for row in rows if row["school"] in access.own_schools]
+        restricted = True
+    return Leaderboard(
+        period=period.code,
+        code=code,
+        label=indicator_label(catalogue, code),
+        basis=str(basis),
+        cluster=cluster,
+        restricted=restricted,
+        rows=[
+            {
+                **row,
+                "rank": row["rank_cluster"] if cluster else row["rank_national"],
+                "school_name": names.school(row["school"]),
+                "cluster_name": names.cluster(row.get("cluster")),
+                "cluster_short": names.cluster_short(row.get("cluster")),
+                "state_label": state_label(row["data_state"]),
+            }
+            for row in rows
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class Comparison:
+    ranking: Ranking
+    stale: bool
+    restricted: bool
+    data: dict[str, Any]  # the ranking's data with the clusters the viewer may see
+    clusters: list[dict[str, Any]]
+    indicators: list[tuple[str, str]]  # (code, label), in the stored order
+
+
+def comparison_view(
+    *, read: RankingRead, period: Period, access: RankingAccess, names: Names
+) -> Comparison:
+    """Cluster against cluster: every cluster for the department (or when the period
+    is open to schools), a school's own cluster(s) otherwise."""
+    require_view(access)
+    if read.ranking is None:
+        raise no_ranking_error(read, period)
+    data = dict(read.ranking.data)
+    clusters = list(data.get("clusters", []))
+    restricted = not access.sees_all
+    if restricted:
+        clusters = [item for item in clusters if item["cluster"] in access.own_clusters]
+    data["clusters"] = clusters
+    catalogue = catalogue_for_year(period.year)
+    codes = compared_indicators(data)
+    return Comparison(
+        ranking=read.ranking,
+        stale=read.stale,
+        restricted=restricted,
+        data=data,
+        clusters=[
+            {
+                **item,
+                "cluster_name": names.cluster(item["cluster"]),
+                "cluster_short": names.cluster_short(item["cluster"]),
+            }
+            for item in clusters
+        ],
+        indicators=[(code, indicator_label(catalogue, code)) for code in codes],
+    )
+
+
+def compared_indicators(data: Mapping[str, Any]) -> list[str]:
+    """The indicators of the cluster comparison, in their stored order."""
+    if data.get("compared_indicators"):
+        return list(data["compared_indicators"])
+    clusters = data.get("clusters", [])
+    return sorted(clusters[0]["totals"]) if clusters else []
+
+
+# --------------------------------------------------------------------------- scorecards
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    ranking: Ranking
+    stale: bool
+    data: Mapping[str, Any]
+    row: Mapping[str, Any]  # the stored row
+    items: list[dict[str, Any]]  # one per criterion (`scorecard_rows`)
+
+
+def scorecard_view(
+    *, read: RankingRead, period: Period, school: str, access: RankingAccess
+) -> Scorecard:
+    """One school's scorecard, for those who may see that school's row."""
+    require_view(access)
+    if read.ranking is None:
+        raise no_ranking_error(read, period)
+    data = read.ranking.data
+    row = next((item for item in data["rows"] if item["school"] == school), None)
+    if row is None:
+        if not access.sees_all and school not in access.own_schools:
+            raise ForbiddenError(_("Bạn không xem được phiếu điểm của trường này."))
+        raise NotFoundError(
+            _("Trường %(school)s không có trong bảng xếp hạng.") % {"school": school}
+        )
+    if not access.can_see_school(school, row.get("cluster")):
+        raise ForbiddenError(_("Bạn không xem được phiếu điểm của trường này."))
+    return Scorecard(
+        ranking=read.ranking,
+        stale=read.stale,
+        data=data,
+        row=row,
+        items=scorecard_rows(data, row),
+    )
+
+
+def scorecard_rows(data: Mapping[str, Any], row: Mapping[str, Any]) -> list[dict[str, Any]]:
+    notes_by: dict[str, list[str]] = {}
+    for note in row.get("notes", []):
+        if note.get("criterion"):
+            notes_by.setdefault(note["criterion"], []).append(note_text(note))
+    out = []
+    for criterion in criteria_out(data):
+        code = criterion["code"]
+        out.append(
+            {
+                "code": code,
+                "label": criterion["label"],
+                "weight_share": criterion["weight_share"],
+                "normalisation": criterion["normalisation"],
+                "direction": criterion["direction"],
+                "raw": (row.get("raw") or {}).get(code),
+                "points": (row.get("points") or {}).get(code),
+                "contribution": (row.get("contributions") or {}).get(code),
+                "light": traffic_light(row, code),
+                "notes": notes_by.get(code, []),
+            }
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- trends
@@ -440,313 +648,67 @@ def school_trend(
     return out
 
 
-# --------------------------------------------------------------------------- tables
+def trend_view(*, user: User, school: str) -> list[dict[str, Any]]:
+    """A school's rank and score across the periods whose row of it the user may see;
+    refused when the user may see none of them and the school is not theirs."""
+    base = department_access(user)
+    require_view(base)
+    if not school_exists(school):
+        raise NotFoundError(_("Không có trường %(school)s.") % {"school": school})
+    accesses: dict[int, RankingAccess] = {}
+
+    def allowed(period: Period, cluster: str | None) -> bool:
+        if period.pk not in accesses:
+            accesses[period.pk] = ranking_access(user=user, period=period)
+        return accesses[period.pk].can_see_school(school, cluster)
+
+    points = school_trend(school=school, allowed=allowed)
+    if not points and not (base.is_department or school in base.own_schools):
+        raise ForbiddenError(_("Bạn không xem được xu hướng của trường này."))
+    return [{**point, "state_label": state_label(point["data_state"])} for point in points]
 
 
-STATE_LABELS = {
-    "accepted": ("Đã chấp nhận", "Accepted"),
-    "submitted": ("Mới gửi, chưa chấp nhận", "Submitted only"),
-    "missing": ("Chưa có số liệu", "Missing"),
-}
-LIGHT_LABELS = {
-    "green": ("Tốt", "Good"),
-    "amber": ("Trung bình", "Fair"),
-    "red": ("Thấp", "Low"),
-    "none": ("Không có số liệu", "No figure"),
-}
+# --------------------------------------------------------------------------- schemes
 
 
-def state_label(state: str, language: str) -> str:
-    vi, en = STATE_LABELS.get(state, (state, state))
-    return en if language == "en" else vi
-
-
-def light_label(light: str, language: str) -> str:
-    vi, en = LIGHT_LABELS.get(light, (light, light))
-    return en if language == "en" else vi
-
-
-def ranking_table(
-    *,
-    data: Mapping[str, Any],
-    rows: Sequence[Mapping[str, Any]],
-    scope: str,
-    title: str,
-    language: str,
-    names: Names,
-) -> Table:
-    criteria = criteria_out(data, language)
-    columns = [
-        _("Hạng"),
-        _("Trường"),
-        _("Cụm"),
-        _("Điểm tổng hợp"),
-        _("Trạng thái số liệu"),
-        *[f"{criterion['label']} ({_('điểm')})" for criterion in criteria],
-        _("Hạng toàn quốc"),
-        _("Hạng trong cụm"),
-        _("Ghi chú"),
-    ]
-    table_rows = []
-    text = "en" if language == "en" else "vi"
-    for row in rows:
-        contributions = row["contributions"] or {}
-        table_rows.append(
-            [
-                row["rank_cluster"] if scope == "cluster" else row["rank_national"],
-                names.school(row["school"]),
-                names.cluster(row.get("cluster"), text),
-                row["score"],
-                state_label(row["data_state"], text),
-                *[contributions.get(criterion["code"]) for criterion in criteria],
-                row["rank_national"],
-                row["rank_cluster"],
-                "; ".join(note[text] for note in row.get("notes", [])),
-            ]
-        )
-    return Table(
-        title=title,
-        columns=columns,
-        rows=table_rows,
-        notes=scheme_notes(data, language),
-        sheet=_("Xếp hạng"),
-    )
-
-
-def scheme_notes(data: Mapping[str, Any], language: str) -> list[str]:
-    scheme = data["scheme"]
-    label = scheme["label_en"] if language == "en" and scheme.get("label_en") else scheme["label"]
-    notes = [
-        _("Bảng điểm: %(label)s (phiên bản %(version)s)")
-        % {"label": label, "version": scheme["version"]}
-    ]
-    if scheme.get("is_example"):
-        notes.append(_("VÍ DỤ – không phải bảng điểm chính thức của Học viện."))
-    notes.append(_("Trường chưa có số liệu không được xếp hạng (không tính là 0 điểm)."))
-    return notes
-
-
-def comparison_table(
-    *, data: Mapping[str, Any], title: str, language: str, names: Names, catalogue: Catalogue
-) -> Table:
-    text = "en" if language == "en" else "vi"
-    clusters = data.get("clusters", [])
-    codes = compared_indicators(data)
-    columns = [
-        _("Hạng"),
-        _("Cụm"),
-        _("Số trường"),
-        _("Được xếp hạng"),
-        _("Chưa có số liệu"),
-        _("Điểm trung bình"),
-        _("Điểm cao nhất"),
-        _("Điểm thấp nhất"),
-    ]
-    for code in codes:
-        label = indicator_label(catalogue, code, text)
-        columns += [f"{label}: {_('tổng')}", f"{label}: {_('bình quân mỗi trường')}"]
-    rows = []
-    for item in clusters:
-        row = [
-            item["rank"],
-            names.cluster(item["cluster"], text),
-            item["schools"],
-            item["ranked"],
-            item["missing"],
-            item["score_mean"],
-            item["score_best"],
-            item["score_lowest"],
-        ]
-        for code in codes:
-            row += [item["totals"].get(code), item["averages"].get(code)]
-        rows.append(row)
-    return Table(
-        title=title,
-        columns=columns,
-        rows=rows,
-        notes=[
-            *scheme_notes(data, language),
-            _("Bình quân mỗi trường: tổng chia cho số trường có báo cáo chỉ tiêu đó."),
-        ],
-        sheet=_("So sánh cụm"),
-    )
-
-
-def leaderboard_table(
-    *, rows: Sequence[Mapping[str, Any]], title: str, language: str, names: Names
-) -> Table:
-    text = "en" if language == "en" else "vi"
-    return Table(
-        title=title,
-        columns=[
-            _("Hạng toàn quốc"),
-            _("Trường"),
-            _("Cụm"),
-            _("Giá trị"),
-            _("Hạng trong cụm"),
-            _("Trạng thái số liệu"),
-        ],
-        rows=[
-            [
-                row["rank_national"],
-                names.school(row["school"]),
-                names.cluster(row.get("cluster"), text),
-                row["value"],
-                row["rank_cluster"],
-                state_label(row["data_state"], text),
-            ]
-            for row in rows
-        ],
-        notes=[_("Trường chưa có số liệu được liệt kê cuối bảng, không xếp hạng.")],
-        sheet=_("Chỉ tiêu"),
-    )
-
-
-def scorecard_rows(
-    data: Mapping[str, Any], row: Mapping[str, Any], language: str
-) -> list[dict[str, Any]]:
-    text = "en" if language == "en" else "vi"
-    notes_by: dict[str, list[str]] = {}
-    for note in row.get("notes", []):
-        if note.get("criterion"):
-            notes_by.setdefault(note["criterion"], []).append(note[text])
-    out = []
-    for criterion in criteria_out(data, language):
-        code = criterion["code"]
-        out.append(
-            {
-                "code": code,
-                "label": criterion["label"],
-                "weight_share": criterion["weight_share"],
-                "normalisation": criterion["normalisation"],
-                "direction": criterion["direction"],
-                "raw": (row.get("raw") or {}).get(code),
-                "points": (row.get("points") or {}).get(code),
-                "contribution": (row.get("contributions") or {}).get(code),
-                "light": traffic_light(row, code),
-                "notes": notes_by.get(code, []),
-            }
-        )
-    return out
-
-
-def scorecard_table(
-    *, data: Mapping[str, Any], row: Mapping[str, Any], title: str, language: str
-) -> Table:
-    text = "en" if language == "en" else "vi"
-    green, amber = LIGHT_THRESHOLDS
-    return Table(
-        title=title,
-        columns=[
-            _("Tiêu chí"),
-            _("Trọng số (%)"),
-            _("Giá trị"),
-            _("Điểm (0–100)"),
-            _("Đóng góp vào điểm tổng hợp"),
-            _("Đèn"),
-            _("Ghi chú"),
-        ],
-        rows=[
-            [
-                item["label"],
-                round(item["weight_share"] * 100, 2),
-                item["raw"],
-                item["points"],
-                item["contribution"],
-                light_label(item["light"], text),
-                "; ".join(item["notes"]),
-            ]
-            for item in scorecard_rows(data, row, language)
-        ],
-        notes=[
-            *scheme_notes(data, language),
-            _("Đèn xanh: từ %(green)s điểm; vàng: từ %(amber)s điểm; đỏ: dưới %(amber)s điểm.")
-            % {"green": int(green), "amber": int(amber)},
-        ],
-        sheet=_("Phiếu điểm"),
-    )
-
-
-def trend_table(*, points: Sequence[Mapping[str, Any]], title: str, language: str) -> Table:
-    text = "en" if language == "en" else "vi"
-    return Table(
-        title=title,
-        columns=[
-            _("Kỳ"),
-            _("Điểm tổng hợp"),
-            _("Hạng toàn quốc"),
-            _("Số trường được xếp hạng"),
-            _("Hạng trong cụm"),
-            _("Số trường của cụm được xếp hạng"),
-            _("Trạng thái số liệu"),
-            _("Phiên bản bảng điểm"),
-        ],
-        rows=[
-            [
-                point["period"],
-                point["score"],
-                point["rank_national"],
-                point["ranked_national"],
-                point["rank_cluster"],
-                point["ranked_cluster"],
-                state_label(point["data_state"], text),
-                point["scheme_version"],
-            ]
-            for point in points
-        ],
-        sheet=_("Xu hướng"),
-    )
-
-
-def scheme_table(*, scheme: ScoringScheme, language: str) -> Table:
-    rows = []
+def scheme_dict(scheme: ScoringScheme) -> dict[str, Any]:
+    """A stored scheme with its criteria and each criterion's share of the weights."""
     criteria = list(scheme.criteria.all())
     total = sum(row.weight for row in criteria) or 1.0
-    for row in criteria:
-        rows.append(
-            [
-                row.code,
-                row.label_en if language == "en" and row.label_en else row.label_vi,
-                row.numerator,
-                row.denominator or row.denominator_constant,
-                row.weight,
-                round(100 * row.weight / total, 2),
-                row.direction,
-                row.normalisation,
-                row.cap,
-                row.scale,
-            ]
-        )
-    return Table(
-        title=scheme.label_en if language == "en" and scheme.label_en else scheme.label_vi,
-        columns=[
-            _("Mã"),
-            _("Tiêu chí"),
-            _("Tử số"),
-            _("Mẫu số"),
-            _("Trọng số"),
-            _("Trọng số (%)"),
-            _("Chiều"),
-            _("Chuẩn hóa"),
-            _("Mức trần"),
-            _("Hệ số"),
+    return {
+        "year": scheme.year,
+        "version": scheme.version,
+        "label_vi": scheme.label_vi,
+        "label_en": scheme.label_en,
+        "label": pick(scheme.label_vi, scheme.label_en),
+        "is_example": scheme.is_example,
+        "basis": scheme.basis,
+        "description": scheme.description,
+        "updated_at": scheme.updated_at.isoformat(),
+        "updated_by": scheme.updated_by,
+        "criteria": [
+            {
+                "code": row.code,
+                "label_vi": row.label_vi,
+                "label_en": row.label_en,
+                "label": pick(row.label_vi, row.label_en),
+                "numerator": row.numerator,
+                "denominator": row.denominator or None,
+                "denominator_constant": row.denominator_constant,
+                "weight": row.weight,
+                "weight_share": round(row.weight / total, 6),
+                "direction": row.direction,
+                "normalisation": row.normalisation,
+                "cap": row.cap,
+                "scale": row.scale,
+            }
+            for row in criteria
         ],
-        rows=rows,
-        notes=[_("Phiên bản %(version)s") % {"version": scheme.version}],
-        sheet=_("Bảng điểm"),
+    }
+
+
+def scheme_years_other(*, year: int) -> list[int]:
+    """The years with periods other than `year` (a new scheme can be copied from)."""
+    return sorted(
+        set(Period.objects.exclude(year=year).values_list("year", flat=True)), reverse=True
     )
-
-
-def compared_indicators(data: Mapping[str, Any]) -> list[str]:
-    """The indicators of the cluster comparison, in their stored order."""
-    if data.get("compared_indicators"):
-        return list(data["compared_indicators"])
-    clusters = data.get("clusters", [])
-    return sorted(clusters[0]["totals"]) if clusters else []
-
-
-def indicator_label(catalogue: Catalogue, code: str, language: str) -> str:
-    spec = catalogue.by_code.get(code)
-    if spec is None:
-        return code
-    return spec.label_en if language == "en" else spec.label_vi

@@ -78,8 +78,30 @@ def scheme_domain(
     )
 
 
+def scheme_unknown_codes(*, year: int, criteria: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The indicator codes (numerators, denominators) of the criteria that the
+    catalogue of the scheme's year does not have."""
+    catalogue = catalogue_for_year(year)
+    used = {
+        str(item.get(name))
+        for item in criteria
+        for name in ("numerator", "denominator")
+        if item.get(name)
+    }
+    return sorted(code for code in used if code not in catalogue)
+
+
 def scheme_validate(*, year: int, criteria: Sequence[Mapping[str, Any]]) -> Scheme:
-    """Check a list of criteria (dicts of `CRITERION_FIELDS`) as a whole scheme."""
+    """Check a list of criteria (dicts of `CRITERION_FIELDS`) as a whole scheme: each
+    numerator and denominator an indicator of the year's catalogue, each criterion
+    a valid combination, the criteria together a scheme."""
+    unknown = scheme_unknown_codes(year=year, criteria=criteria)
+    if unknown:
+        raise SchemeInvalid(
+            _("Chỉ tiêu không có trong danh mục năm %(year)s: %(codes)s")
+            % {"year": year, "codes": ", ".join(unknown)},
+            codes=unknown,
+        )
     try:
         return Scheme(
             year=year,
@@ -212,10 +234,13 @@ def scheme_touch(*, scheme_id: int, actor: str) -> ScoringScheme:
     """After an edit made elsewhere (the Django admin): validate, bump, queue."""
     with transaction.atomic():
         scheme = ScoringScheme.objects.select_for_update().get(pk=scheme_id)
-        try:
-            scheme_domain(scheme)
-        except ValueError as error:
-            raise SchemeInvalid(str(error)) from None
+        scheme_validate(
+            year=scheme.year,
+            criteria=[
+                {name: getattr(row, name) for name in CRITERION_FIELDS}
+                for row in scheme.criteria.all()
+            ],
+        )
         return _scheme_bump(scheme, actor=actor)
 
 

@@ -8,6 +8,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from core.formatting import format_number
+from core.language import current_language
 from rankings.build import LIGHT_THRESHOLDS
 from rankings.selectors import Names
 
@@ -78,6 +80,7 @@ def stacked_bars(
     """Horizontal bars: each ranked school's score split into its criteria's
     contributions; unranked schools listed with their state, no bar."""
     label_width, bar_width, row_height, top_margin = 260, 600, 24, 28
+    language = current_language()
     scored = [row["score"] for row in rows if row["score"] is not None]
     top = nice_ceiling(max(scored) if scored else 100.0)
     bars = []
@@ -95,7 +98,7 @@ def stacked_bars(
                             "x": round(x, 2),
                             "width": round(width, 2),
                             "colour": colours[item["code"]],
-                            "title": f"{item['label']}: {value}",
+                            "title": f"{item['label']}: {format_number(value, language)}",
                         }
                     )
                 x += width
@@ -103,8 +106,9 @@ def stacked_bars(
             {
                 "y": y,
                 "text_y": y + row_height * 0.65,
-                "label": f"{row['rank'] if row['rank'] is not None else '–'}. "
-                f"{who.school_short(row['school'])}",
+                "label": f"{row['rank']}. {who.school_short(row['school'])}"
+                if row["rank"] is not None
+                else who.school_short(row["school"]),
                 "segments": segments,
                 "score": row["score"],
                 "end_x": round(x + 6, 2),

@@ -4,6 +4,7 @@ for the tests that use a real worker or a browser (cleaned up afterwards)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -97,3 +98,51 @@ def committed_db_fixture(django_db_setup, django_db_blocker) -> Iterator[None]: 
     """Body of a module-level `db` override: the committed test database, no transaction."""
     with django_db_blocker.unblock():
         yield
+
+
+class _FormReader(HTMLParser):
+    """What a browser would post from the first <form> with `css_class`: inputs
+    (checked boxes only), the selected option of each select, textareas."""
+
+    def __init__(self, css_class: str) -> None:
+        super().__init__()
+        self.css_class = css_class
+        self.inside = False
+        self.done = False
+        self.fields: dict[str, str] = {}
+        self.select: str | None = None
+        self.first_option: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form" and not self.done:
+            self.inside = self.css_class in found.get("class", "").split()
+        if not self.inside or ("name" not in found and tag != "option"):
+            return
+        if tag == "input":
+            if found.get("type") in ("checkbox", "radio") and "checked" not in found:
+                return
+            self.fields[found["name"]] = found.get("value", "")
+        elif tag == "select":
+            self.select = found["name"]
+            self.first_option = None
+        elif tag == "option" and self.select is not None:
+            if self.first_option is None:
+                self.first_option = found.get("value", "")
+                self.fields.setdefault(self.select, self.first_option)
+            if "selected" in found:
+                self.fields[self.select] = found.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
+        if tag == "form" and self.inside:
+            self.inside = False
+            self.done = True
+
+
+def form_fields(html: str, css_class: str) -> dict[str, str]:
+    reader = _FormReader(css_class)
+    reader.feed(html)
+    assert reader.done, f"no form.{css_class} in the page"
+    return reader.fields

@@ -15,7 +15,7 @@ from catalogue.models import Period
 from rankings.models import ScoringScheme
 from rankings.services import ranking_compute, scheme_ensure_example
 from tenants.services import department_role_grant, user_ensure
-from tests.rankings.conftest import insert_facts
+from tests.rankings.conftest import form_fields, insert_facts
 from tests.seeds import seed_002_values
 from tests.world import MIDLANDS, NORTH, PASSWORD
 
@@ -169,27 +169,11 @@ def test_scheme_page_form_changes_a_weight(ranked, page_client, django_capture_o
     department_role_grant(user=admin, can_manage_scoring=True)
     client = page_client("scoring-admin")
     page = client.get("/rankings/scoring/2024/").content.decode()
-    fields = {
-        name: value
-        for name, value in re.findall(r'name="(c-\d+-[a-z_]+)" value="([^"]*)"', page)
-        if not name.endswith("-delete")  # unchecked boxes are not sent
-    }
-    selects = re.findall(
-        r'<select id="(c-\d+-(?:direction|normalisation))"[^>]*>(.*?)</select>', page
-    )
-    for name, options in selects:
-        selected = re.search(r'<option value="([a-z_]+)" selected', options)
-        if selected:
-            fields[name] = selected.group(1)
-    index = next(key.split("-")[1] for key, value in fields.items() if value == "classes")
-    fields[f"c-{index}-weight"] = "60"
-    post = {
-        "version": "1",
-        "label_vi": "VÍ DỤ 2024",
-        "basis": "submitted",
-        "is_example": "1",
-        **fields,
-    }
+    post = form_fields(page, "scheme-form")
+    assert post["c-INITIAL_FORMS"] == "7" and post["c-TOTAL_FORMS"] == "8"
+    index = next(key.split("-")[1] for key, value in post.items() if value == "classes")
+    post[f"c-{index}-weight"] = "60"
+    post["label_vi"] = "VÍ DỤ 2024"
     with (
         mock.patch("rankings.tasks.compute_period_rankings.apply_async") as queued,
         django_capture_on_commit_callbacks(execute=True),
@@ -216,6 +200,9 @@ def test_plain_department_member_sees_the_scheme_but_cannot_edit(ranked, page_cl
     client = page_client("department")
     page = client.get("/rankings/scoring/2024/").content.decode()
     assert '<form method="post" class="card scheme-form">' not in page
+    # Indicators are named by their catalogue label, not their code.
+    assert re.search(r'<td title="training.learners">Tổng số học viên[^<]*</td>', page)
+    assert ">training.learners<" not in page
     response = client.post("/rankings/scoring/2024/", {"version": "1"})
     assert response.status_code == 403
 

@@ -1,0 +1,118 @@
+"""What the department's pages share: domain refusals as the hub's 403/404 pages,
+the XLSX answer, the navigation context and the opening of a ranking page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from catalogue.models import Period
+from catalogue.selectors import period_get
+from core.errors import DomainError, ForbiddenError, NotFoundError
+from core.filetypes import XLSX
+from core.language import pick
+from rankings.access import RankingAccess, ranking_access, require_view
+from rankings.exports import Export
+from rankings.selectors import (
+    RankingRead,
+    clusters_visible,
+    names,
+    periods_all,
+    scheme_label,
+)
+from rankings.services import ranking_obtain
+
+
+def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Domain refusals become the hub's 403/404 pages, never a 500."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ForbiddenError as error:
+            raise PermissionDenied(error.message) from None
+        except NotFoundError as error:
+            raise Http404(error.message) from None
+        except DomainError as error:
+            return HttpResponseBadRequest(error.message)
+
+    return wrapped
+
+
+def xlsx(export: Export) -> HttpResponse:
+    response = HttpResponse(export.content(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(export.filename)}.xlsx"'
+    return response
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    return request.GET.get("export") == "xlsx"
+
+
+def export_url(request: HttpRequest) -> str:
+    """The page's own address (query kept) asking for its XLSX."""
+    full = request.get_full_path()
+    return full + ("&" if "?" in full else "?") + "export=xlsx"
+
+
+def common(request: HttpRequest, period: Period | None, access: RankingAccess) -> dict[str, Any]:
+    """Navigation shared by the pages: periods, clusters of the year, own schools."""
+    return {
+        "access": request.access,  # type: ignore[attr-defined]
+        "ranking_access": access,
+        "period": period,
+        "period_label": pick(period.label_vi, period.label_en) if period else "",
+        "periods": periods_all(),
+        "nav_clusters": clusters_visible(year=period.year, access=access, names=names())
+        if period is not None
+        else [],
+        "own_schools": sorted(access.own_schools),
+    }
+
+
+def open_period(
+    request: HttpRequest, period_code: str
+) -> tuple[Period, RankingAccess, dict[str, Any]]:
+    """The period named in the URL, the user's access to it (refused when they may see
+    nothing) and the shared page context."""
+    period = period_get(period_code)
+    access = ranking_access(user=request.user, period=period)
+    require_view(access)
+    return period, access, common(request, period, access)
+
+
+def open_ranking(
+    request: HttpRequest, period_code: str
+) -> tuple[Period, RankingAccess, RankingRead, dict[str, Any]]:
+    """`open_period` and the period's current ranking."""
+    period, access, context = open_period(request, period_code)
+    return period, access, ranking_obtain(period=period), context
+
+
+def scheme_line(read: RankingRead) -> dict[str, Any]:
+    """What `department/_scheme_line.html` shows: the ranking's scheme, version, time."""
+    assert read.ranking is not None
+    scheme = read.ranking.data["scheme"]
+    return {
+        "stale": read.stale,
+        "ranking": read.ranking,
+        "scheme": scheme,
+        "scheme_label": scheme_label(scheme),
+    }
+
+
+def no_ranking_page(
+    request: HttpRequest, context: dict[str, Any], read: RankingRead, period: Period
+) -> HttpResponse:
+    return render(
+        request,
+        "department/no_ranking.html",
+        {**context, "scheme": read.scheme, "year": period.year},
+    )
