@@ -602,7 +602,7 @@ def submission_reopen_page(request: HttpRequest, period_code: str) -> HttpRespon
     """Back to draft, with a reason (an approver of the school or the department)."""
     period = _period_or_404(period_code)
     access = request.access  # type: ignore[attr-defined]
-    if not (access.can_read_review(period.year) and (access.can_approve or access.is_department)):
+    if not access.can_read_review(period.year):  # who may reopen: review_policy, in the service
         raise PermissionDenied
     try:
         submission_reopen(
