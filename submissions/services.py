@@ -24,12 +24,12 @@ from submissions.models import (
     Submission,
     Value,
 )
-from submissions.review_policy import ACCEPT, REOPEN, RETURN, Action, Decision, review_decision
 from submissions.selectors import history_for, values_of
 from submissions.signals import submission_changed
 from submissions.validation import Finding, blocking_findings, findings_for_submit, validate_entries
 from tenants.access import cluster_seats, reviewer_standing
 from tenants.models import School
+from tenants.review_policy import ACCEPT, REOPEN, RETURN, Action, Decision, review_decision
 
 logger = logging.getLogger(__name__)
 

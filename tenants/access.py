@@ -6,8 +6,8 @@
   who may read the cluster's board and reports (`CLUSTER_READERS`) and who may
   generate its report (`REPORT_GENERATORS`, with `require_cluster_reader` and
   `require_report_generator` raising `core.errors.ForbiddenError`).
-- Review standing: the facts the review policy (`submissions.review_policy`) needs
-  about a user and a submission's school (`reviewer_of`, `review_case_facts`).
+- Review standing: the facts the review policy (`tenants.review_policy`) reads
+  about a user and a submission's school (`reviewer_standing`, `cluster_seats`).
 
 Ranking access lives with the rankings (`rankings.selectors.RankingAccess`).
 """
@@ -32,9 +32,16 @@ from tenants.models import (
     SchoolMembership,
     SchoolRole,
 )
+from tenants.review_policy import (
+    ACCEPT,
+    DEPARTMENT,
+    ClusterSeats,
+    Decision,
+    ReviewerStanding,
+    review_decision,
+)
 from tenants.selectors import department_membership, user_cluster_roles
 
-DEPARTMENT = "department"
 # Who may read a cluster's board, figures, text and reports.
 CLUSTER_READERS = frozenset(
     {ClusterRole.LEAD, ClusterRole.STANDING_DEPUTY, ClusterRole.DEPUTY, DEPARTMENT}
@@ -57,6 +64,10 @@ class Access:
     is_department: bool = False
     can_manage_scoring: bool = False
     review_roles: dict[int, str] = field(default_factory=dict)
+    # For the review policy's answer on this host (`can_review`), looked up on demand.
+    user_id: int | None = None
+    school: School | None = field(default=None, compare=False)
+    _decisions: dict[int, Decision] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def can_view(self) -> bool:
@@ -71,14 +82,26 @@ class Access:
         return self.school_role == SchoolRole.APPROVER
 
     def can_review(self, year: int) -> bool:
-        """May take part in reviewing this school's submission of that year: the
-        department, or a school that leads or stands deputy for the host's cluster.
-        Whether this user may decide on this submission is the review policy's
-        answer (`submissions.review_policy`), which the services apply."""
-        return self.is_department or self.review_roles.get(year) in (
-            ClusterRole.LEAD,
-            ClusterRole.STANDING_DEPUTY,
-        )
+        """May accept or return this school's submission of that year: the review
+        policy's answer (`tenants.review_policy`), which the services apply again.
+        Only the department and a lead or standing deputy school can ever review, so
+        nobody else costs a query."""
+        if self.user_id is None or self.school is None:
+            return False
+        if not (
+            self.is_department
+            or self.review_roles.get(year) in (ClusterRole.LEAD, ClusterRole.STANDING_DEPUTY)
+        ):
+            return False
+        if year not in self._decisions:
+            self._decisions[year] = review_decision(
+                action=ACCEPT,
+                user=reviewer_standing(user_id=self.user_id),
+                seats=cluster_seats(school=self.school, year=year),
+                accepted=False,
+                closed=False,
+            )
+        return self._decisions[year].allowed
 
     def can_read_review(self, year: int) -> bool:
         return self.school_role is not None or self.is_department or year in self.review_roles
@@ -105,6 +128,8 @@ def access_for(*, user: User | AnonymousUser, tenant: School) -> Access:
         is_department=is_department,
         can_manage_scoring=can_manage_scoring,
         review_roles=review_roles(user=user, school=tenant),
+        user_id=user.pk,
+        school=tenant,
     )
 
 
@@ -178,25 +203,6 @@ def reviewer_memberships(*, user: User, on_school: School | None = None) -> list
 
 
 # --- review standing (the facts the review policy reads) ------------------------------------
-
-
-@dataclass(frozen=True)
-class ClusterSeats:
-    """A school's cluster in one year, as the review policy reads it."""
-
-    school: str
-    role: str | None = None
-    lead: str | None = None
-    standing_deputy: str | None = None
-    names: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ReviewerStanding:
-    """Who is acting: a department member, and/or staff (editor, approver) of schools."""
-
-    is_department: bool = False
-    school_roles: dict[str, str] = field(default_factory=dict)
 
 
 def cluster_seats(*, school: School, year: int) -> ClusterSeats:

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code, periods_list
 from catalogue.spec import UNITS, Catalogue, IndicatorSpec
-from core.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError, ForbiddenError
 from submissions import selectors
 from submissions.models import AuditEntry, Channel, NarrativeSection, Status, Submission
 from submissions.numbers import format_number, is_english, parse_count
@@ -611,6 +611,8 @@ def submission_reopen_page(request: HttpRequest, period_code: str) -> HttpRespon
             actor=_actor(request),
             reason=_newlines(request.POST.get("reason", "")),
         )
+    except ForbiddenError as refused:  # the review policy's refusal: 403, as over the API
+        raise PermissionDenied(refused.message) from refused
     except DomainError as error:
         messages.error(request, error.message)
     else:

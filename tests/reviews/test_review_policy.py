@@ -25,7 +25,6 @@ from aggregation.selectors import snapshot_read
 from aggregation.services import cluster_aggregate, cluster_basis_set, submission_publish
 from catalogue.models import Period
 from submissions.models import AuditEntry, Status, Submission
-from submissions.review_policy import ACCEPT, REOPEN, RETURN, review_decision
 from submissions.services import (
     Actor,
     Changes,
@@ -33,8 +32,15 @@ from submissions.services import (
     submission_submit,
     submission_update,
 )
-from tenants.access import ClusterSeats, ReviewerStanding
 from tenants.models import ClusterRole
+from tenants.review_policy import (
+    ACCEPT,
+    REOPEN,
+    RETURN,
+    ClusterSeats,
+    ReviewerStanding,
+    review_decision,
+)
 from tenants.services import cluster_membership_set
 from tests.conftest import NORTH
 from tests.reviews.conftest import seed_002_cluster  # noqa: F401  (shared fixture)

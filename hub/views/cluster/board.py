@@ -32,11 +32,17 @@ from hub.views.cluster.common import (
 )
 from hub.views.submissions import STATUS_LABELS
 from submissions.models import Status
-from submissions.review_policy import ACCEPT, review_decision, reviewer_label
 from submissions.selectors import submission_states
 from submissions.services import submission_review
-from tenants.access import ClusterSeats, ReviewerStanding, reviewer_standing
+from tenants.access import reviewer_standing
 from tenants.models import ClusterMembership, ClusterRole, School
+from tenants.review_policy import (
+    ACCEPT,
+    ClusterSeats,
+    ReviewerStanding,
+    review_decision,
+    reviewer_label,
+)
 from tenants.selectors import cluster_members
 
 if TYPE_CHECKING:

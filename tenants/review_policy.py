@@ -1,10 +1,11 @@
 """The one review policy: who may accept, return or reopen a school's submission.
 
-Pure: it reads two small facts objects (`tenants.access.ClusterSeats` for the
-submission's school, `tenants.access.ReviewerStanding` for the user) and the
-submission's state, and answers with a `Decision` naming the rule. The services
-(`submissions.services.submission_review` / `submission_reopen`) apply it for the
-pages and the API alike; the cluster board asks it who may review each row.
+Pure: it reads two small facts objects (`ClusterSeats` for the submission's
+school, `ReviewerStanding` for the user; `tenants.access` reads them from the
+database) and the submission's state, and answers with a `Decision` naming the
+rule. The services (`submissions.services.submission_review` / `submission_reopen`)
+apply it for the pages and the API alike; `tenants.access.Access.can_review` and
+the cluster board ask it who may review, to show the forms.
 
 The rules:
 1. Nobody reviews their own school's submission. A member's submission is reviewed
@@ -20,13 +21,14 @@ The rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from django.utils.translation import gettext as _
 
-from tenants.access import DEPARTMENT, ClusterSeats, ReviewerStanding
 from tenants.models import ClusterRole, SchoolRole
+
+DEPARTMENT = "department"
 
 Action = Literal["accept", "return", "reopen"]
 ACCEPT: Action = "accept"
@@ -41,6 +43,25 @@ RULE_APPROVERS_ONLY = "approvers_only"
 RULE_CLOSED = "closed_department_only"
 RULE_ACCEPTED = "accepted_reviewer_side_only"
 RULE_REOPEN_OWN = "reopen_own_approver_or_department"
+
+
+@dataclass(frozen=True)
+class ClusterSeats:
+    """A school's cluster in one year, as the review policy reads it."""
+
+    school: str
+    role: str | None = None
+    lead: str | None = None
+    standing_deputy: str | None = None
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReviewerStanding:
+    """Who is acting: a department member, and/or staff (editor, approver) of schools."""
+
+    is_department: bool = False
+    school_roles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
