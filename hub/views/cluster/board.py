@@ -143,7 +143,8 @@ def board_rows(
     late = late_schools(states=states, slugs=slugs, period=viewer.period, now=now)
     findings = _findings_per_school(snapshot)
     seats = _seats(members)
-    user: ReviewerStanding = reviewer_standing(user_id=request.user.pk)
+    user_id = request.user.pk
+    user = reviewer_standing(user_id=user_id) if user_id is not None else ReviewerStanding()
     closed = django_timezone.localdate() > viewer.period.closes_on
     rows = []
     for position, membership in enumerate(members, start=1):
