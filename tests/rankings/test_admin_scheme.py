@@ -96,5 +96,7 @@ def test_staff_without_the_scoring_role_cannot_use_the_admin(world, page_client)
     User.objects.filter(pk=user.pk).update(is_staff=True)
     department_role_grant(user=user, can_manage_scoring=False)
     scheme = scheme_ensure_example(year=2024)
-    response = page_client("plain-staff").get(f"/admin/rankings/scoringscheme/{scheme.pk}/change/")
+    response = page_client("plain-staff").get(
+        f"/admin/rankings/scoringscheme/{scheme.pk}/change/"
+    )
     assert response.status_code in (302, 403)
