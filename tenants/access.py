@@ -15,10 +15,12 @@ Ranking access lives with the rankings (`rankings.selectors.RankingAccess`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ForbiddenError
@@ -35,6 +37,7 @@ from tenants.models import (
 from tenants.review_policy import (
     ACCEPT,
     DEPARTMENT,
+    REOPEN,
     ClusterSeats,
     Decision,
     ReviewerStanding,
@@ -102,6 +105,22 @@ class Access:
                 closed=False,
             )
         return self._decisions[year].allowed
+
+    def can_reopen(self, year: int, *, accepted: bool, closes_on: date) -> bool:
+        """May reopen this school's submission of that year: the review policy's answer
+        (the school's approver or the department before acceptance, the reviewer's
+        side after it, only the department after the closing date)."""
+        if self.user_id is None or self.school is None:
+            return False
+        if not (self.is_department or self.school_role == SchoolRole.APPROVER or self.review_roles):
+            return False
+        return review_decision(
+            action=REOPEN,
+            user=reviewer_standing(user_id=self.user_id),
+            seats=cluster_seats(school=self.school, year=year),
+            accepted=accepted,
+            closed=timezone.localdate() > closes_on,
+        ).allowed
 
     def can_read_review(self, year: int) -> bool:
         return self.school_role is not None or self.is_department or year in self.review_roles

@@ -453,9 +453,11 @@ def _render_page(
         and submission is not None
         and submission.status == Status.SUBMITTED,
         # Submitted, accepted, or past the closing date: only reopening unlocks it.
-        "can_reopen": (access.can_approve or access.is_department)
-        and submission is not None
-        and lock is not None,
+        "can_reopen": submission is not None
+        and lock is not None
+        and access.can_reopen(
+            period.year, accepted=submission.status == Status.ACCEPTED, closes_on=period.closes_on
+        ),
         "language": _language(),
     }
     return render(request, "submissions/form.html", context, status=status)
