@@ -163,3 +163,13 @@ def publications_frame(*, schools: list[int], period: Period) -> pd.DataFrame:
     )
     frame["period"] = period.code
     return frame
+
+
+def aggregation_state_of(*, cluster: Cluster, period: Period) -> AggregationState | None:
+    """When the cluster's figures were last computed, and whether a run is pending."""
+    return AggregationState.objects.filter(cluster=cluster, period=period).first()
+
+
+def snapshot_pairs() -> list[tuple[int, int]]:
+    """(cluster id, period id) of every cluster period that has figures."""
+    return sorted(set(Snapshot.objects.values_list("cluster_id", "period_id")))

@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from tenants.selectors import Access, access_for
+from tenants.access import Access, access_for
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView

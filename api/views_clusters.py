@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -16,11 +15,20 @@ from aggregation.services import cluster_basis_set
 from api.permissions import request_access
 from api.views_submissions import resolve_period
 from core.errors import ForbiddenError, NotFoundError
+from tenants.access import cluster_viewer_role, require_cluster_lead
 from tenants.models import Cluster
-from tenants.selectors import cluster_viewer_role, department_membership, user_school_slugs
+from tenants.selectors import cluster_by_slug, department_membership, user_school_slugs
+
+
+def cluster_or_404(slug: str) -> Cluster:
+    cluster = cluster_by_slug(slug)
+    if cluster is None:
+        raise NotFoundError(_("Không có cụm %(slug)s.") % {"slug": slug})
+    return cluster
 
 
 def viewer_role_or_403(request: Request, cluster: Cluster, year: int) -> str:
+    """The user's role in the cluster that year (`tenants.access.cluster_viewer_role`)."""
     role = cluster_viewer_role(
         user=request.user,  # type: ignore[arg-type]
         cluster=cluster,
@@ -97,7 +105,7 @@ class SnapshotView(APIView):
         responses=SnapshotOutput,
     )
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
         role = viewer_role_or_403(request, cluster, period.year)
         basis = request.query_params.get("basis") or None
@@ -122,10 +130,9 @@ class BasisView(APIView):
 
     @extend_schema(request=BasisInput, responses=BasisInput)
     def put(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
-        if viewer_role_or_403(request, cluster, period.year) != "lead":
-            raise ForbiddenError(_("Chỉ trường cụm trưởng mới được chọn cơ sở số liệu."))
+        require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
         data = BasisInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = cluster_basis_set(

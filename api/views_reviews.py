@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.views_clusters import viewer_role_or_403
+from api.views_clusters import cluster_or_404, viewer_role_or_403
 from api.views_submissions import resolve_period
-from core.errors import ForbiddenError
+from core import filetypes
 from reviews.models import JobStatus, ReportJob, Section
-from reviews.selectors import narratives_of, report_is_out_of_date
+from reviews.selectors import narratives_of, report_is_out_of_date, report_job_of, report_jobs
 from reviews.services import cluster_narrative_save, cluster_narratives_prefill, report_request
-from tenants.models import Cluster
-
-GENERATORS = {"lead", "department"}
-READERS = {"lead", "standing_deputy", "deputy", "department"}
+from tenants.access import require_cluster_lead, require_cluster_reader, require_report_generator
 
 
 class ReportInput(serializers.Serializer):
@@ -55,10 +50,9 @@ def job_state(request: Request, job: ReportJob) -> dict[str, object]:
 class ReportListView(APIView):
     @extend_schema(request=ReportInput)
     def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
-        if viewer_role_or_403(request, cluster, period.year) not in GENERATORS:
-            raise ForbiddenError(_("Chỉ trường cụm trưởng (và Vụ) mới tạo được báo cáo của cụm."))
+        require_report_generator(viewer_role_or_403(request, cluster, period.year))
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         job = report_request(
@@ -70,29 +64,21 @@ class ReportListView(APIView):
         return Response(job_state(request, job), status=status.HTTP_201_CREATED)
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
-        if viewer_role_or_403(request, cluster, period.year) not in READERS:
-            raise ForbiddenError(
-                _("Chỉ trường cụm trưởng, cụm phó và Vụ xem được báo cáo của cụm.")
-            )
-        jobs = ReportJob.objects.filter(cluster=cluster, period=period).select_related(
-            "cluster", "period"
-        )
+        require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
+        jobs = report_jobs(cluster=cluster, period=period)
         return Response([job_state(request, job) for job in jobs])
 
 
 def readable_job(request: Request, cluster_slug: str, period_code: str, job_id: int) -> ReportJob:
-    cluster = get_object_or_404(Cluster, slug=cluster_slug)
+    cluster = cluster_or_404(cluster_slug)
     period = resolve_period(period_code)
-    if viewer_role_or_403(request, cluster, period.year) not in READERS:
-        raise ForbiddenError(_("Chỉ trường cụm trưởng, cụm phó và Vụ xem được báo cáo của cụm."))
-    return get_object_or_404(
-        ReportJob.objects.select_related("cluster", "period"),
-        pk=job_id,
-        cluster=cluster,
-        period=period,
-    )
+    require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
+    job = report_job_of(cluster=cluster, period=period, job_id=job_id)
+    if job is None:
+        raise Http404
+    return job
 
 
 class ReportDetailView(APIView):
@@ -102,11 +88,8 @@ class ReportDetailView(APIView):
         )
 
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+# The report's files (core.filetypes names their content types).
+CONTENT_TYPES = {kind: filetypes.CONTENT_TYPES[kind] for kind in ("docx", "xlsx", "pdf")}
 
 
 class ReportFileView(APIView):
@@ -141,12 +124,9 @@ class NarrativesView(APIView):
     """The report's editable sections: the lead writes, deputies and the department read."""
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
-        if viewer_role_or_403(request, cluster, period.year) not in READERS:
-            raise ForbiddenError(
-                _("Chỉ trường cụm trưởng, cụm phó và Vụ xem được nội dung báo cáo.")
-            )
+        require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
         existing = narratives_of(cluster=cluster, period=period)
         return Response(
             {
@@ -160,10 +140,9 @@ class NarrativesView(APIView):
 
     @extend_schema(request=NarrativeInput)
     def put(self, request: Request, cluster_slug: str, period_code: str, section: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
-        if viewer_role_or_403(request, cluster, period.year) != "lead":
-            raise ForbiddenError(_("Chỉ trường cụm trưởng mới sửa được nội dung báo cáo."))
+        require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
         data = NarrativeInput(data=request.data)
         data.is_valid(raise_exception=True)
         narrative = cluster_narrative_save(
@@ -179,10 +158,9 @@ class NarrativesView(APIView):
 
 class NarrativesPrefillView(APIView):
     def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = get_object_or_404(Cluster, slug=cluster_slug)
+        cluster = cluster_or_404(cluster_slug)
         period = resolve_period(period_code)
-        if viewer_role_or_403(request, cluster, period.year) != "lead":
-            raise ForbiddenError(_("Chỉ trường cụm trưởng mới sửa được nội dung báo cáo."))
+        require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
         filled = cluster_narratives_prefill(
             cluster=cluster, period=period, username=request.user.get_username()
         )

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from tenants.selectors import access_for
+from tenants.access import access_for
 
 # Paths anyone may reach on any host: signing in, switching language, health, assets.
 OPEN_PREFIXES = (

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
@@ -18,6 +17,7 @@ from core.errors import ConflictError, DomainError
 from reviews.context import report_context
 from reviews.models import ClusterNarrative, ClusterNarrativeRevision, JobStatus, ReportJob, Section
 from reviews.reports import build_docx, build_pdf, build_xlsx
+from reviews.selectors import report_next_number
 from submissions.models import Narrative, NarrativeSection
 from tenants.models import Cluster, ClusterMembership
 
@@ -133,13 +133,10 @@ def report_request(*, cluster: Cluster, period: Period, language: str, username:
     with transaction.atomic():
         # Lock the cluster row so two requests never take the same report number.
         Cluster.objects.select_for_update().get(pk=cluster.pk)
-        last = ReportJob.objects.filter(cluster=cluster, period=period).aggregate(Max("number"))[
-            "number__max"
-        ]
         job = ReportJob.objects.create(
             cluster=cluster,
             period=period,
-            number=(last or 0) + 1,
+            number=report_next_number(cluster=cluster, period=period),
             language=language,
             basis=cluster_basis(cluster=cluster, period=period),
             requested_by=username,

@@ -39,6 +39,10 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.CharField(max_length=150, blank=True)
     review_comment = models.TextField(blank=True)
+    # The reviewer's side (lead, standing_deputy or department; `review_policy`) and,
+    # when a school, its slug: who decided, on whose behalf.
+    reviewed_role = models.CharField(max_length=20, blank=True)
+    reviewed_school = models.CharField(max_length=63, blank=True)
     # Set when an approver or the department reopens it; lifts the closing-date lock.
     reopened_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,10 +4,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+from django_tenants.utils import schema_context
 
 from catalogue.models import Period
 from submissions.models import AuditEntry, Narrative, Submission, Upload, Value
+from tenants.models import School
 
 
 @dataclass
@@ -95,3 +100,32 @@ def applied_copy_of(*, upload: Upload) -> Upload | None:
         .order_by("-uploaded_at")
         .first()
     )
+
+
+def submission_states(*, schools: Iterable[School], period: Period) -> dict[str, dict[str, Any]]:
+    """Each school's submission for the period, read in its own schema: status, version,
+    updated_at, submitted_at, review_comment, reviewed_by, reviewed_role.
+
+    The cluster board is where reports are accepted and returned, so it reads the
+    submissions themselves (one small query per school, a dozen at most) rather than
+    the published copy, which a worker updates a moment later.
+    """
+    states: dict[str, dict[str, Any]] = {}
+    for school in schools:
+        with schema_context(school.schema_name):
+            row = (
+                Submission.objects.filter(period=period)
+                .values(
+                    "status",
+                    "version",
+                    "updated_at",
+                    "submitted_at",
+                    "review_comment",
+                    "reviewed_by",
+                    "reviewed_role",
+                )
+                .first()
+            )
+        if row is not None:
+            states[school.schema_name] = dict(row)
+    return states

@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from catalogue.spec import Catalogue
-from core.errors import ConflictError, DomainError, NotFoundError
+from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from submissions.models import (
     AuditEntry,
     Channel,
@@ -29,7 +29,9 @@ from submissions.numbers import WRONG_UNIT, parse_count
 from submissions.selectors import history_for, values_of
 from submissions.signals import submission_changed
 from submissions.validation import Finding, blocking_findings, findings_for_submit, validate_entries
+from tenants.access import cluster_seats, reviewer_standing
 from tenants.models import School
+from tenants.review_policy import ACCEPT, REOPEN, RETURN, Action, Decision, review_decision
 
 logger = logging.getLogger(__name__)
 
@@ -337,6 +339,25 @@ def submission_submit(
     return submission
 
 
+def _review_check(
+    *, action: Action, school: School, period: Period, actor: Actor, submission: Submission
+) -> Decision | None:
+    """The review policy's answer for this actor, or None for the system (an actor
+    without a user: seed loaders, bulk imports), to which it does not apply."""
+    if actor.user_id is None:
+        return None
+    decision = review_decision(
+        action=action,
+        user=reviewer_standing(user_id=actor.user_id),
+        seats=cluster_seats(school=school, year=period.year),
+        accepted=submission.status == Status.ACCEPTED,
+        closed=timezone.localdate() > period.closes_on,
+    )
+    if not decision.allowed:
+        raise ForbiddenError(decision.message, rule=decision.rule)
+    return decision
+
+
 def submission_review(
     *,
     school: School,
@@ -345,16 +366,29 @@ def submission_review(
     accept: bool,
     comment: str = "",
 ) -> Submission:
-    """The lead school's decision on a submitted report. Returning needs a comment."""
-    if not accept and not comment.strip():
-        raise DomainError(_("Khi trả lại báo cáo cần ghi rõ lý do."))
+    """Accept or return a submitted report, as `review_policy` allows (the lead for a
+    member, the standing deputy or the department for the lead's own; approvers
+    only). Returning needs a comment. Records the reviewer and the side they act for."""
     with schema_context(school.schema_name), transaction.atomic():
         submission = Submission.objects.select_for_update().filter(period=period).first()
-        if submission is None or submission.status != Status.SUBMITTED:
+        if submission is None:
+            raise NotFoundError(_("Chưa có báo cáo cho kỳ %(period)s.") % {"period": period.code})
+        decision = _review_check(
+            action=ACCEPT if accept else RETURN,
+            school=school,
+            period=period,
+            actor=actor,
+            submission=submission,
+        )
+        if submission.status != Status.SUBMITTED:
             raise ConflictError(_("Chỉ duyệt được báo cáo đã gửi và chưa được duyệt."))
+        if not accept and not comment.strip():
+            raise DomainError(_("Khi trả lại báo cáo cần ghi rõ lý do."))
         _change_status(submission, actor, Status.ACCEPTED if accept else Status.RETURNED, comment)
         submission.reviewed_at = timezone.now()
         submission.reviewed_by = actor.username
+        submission.reviewed_role = decision.role if decision else ""
+        submission.reviewed_school = decision.school if decision else ""
         submission.review_comment = comment.strip()
         submission.save()
         queue_publish(school=school, period=period)
@@ -362,13 +396,18 @@ def submission_review(
 
 
 def submission_reopen(*, school: School, period: Period, actor: Actor, reason: str) -> Submission:
-    """Back to draft (an approver of the school or the department), with a reason."""
-    if not reason.strip():
-        raise DomainError(_("Cần ghi lý do mở lại báo cáo."))
+    """Back to draft, with a reason, as `review_policy` allows: the school's approver or
+    the department before acceptance; the reviewer's side or the department after it;
+    only the department after the closing date."""
     with schema_context(school.schema_name), transaction.atomic():
         submission = Submission.objects.select_for_update().filter(period=period).first()
         if submission is None:
             raise NotFoundError(_("Chưa có báo cáo cho kỳ %(period)s.") % {"period": period.code})
+        _review_check(
+            action=REOPEN, school=school, period=period, actor=actor, submission=submission
+        )
+        if not reason.strip():
+            raise DomainError(_("Cần ghi lý do mở lại báo cáo."))
         if submission.status == Status.DRAFT and timezone.localdate() <= period.closes_on:
             raise ConflictError(_("Báo cáo đang là bản nháp, không cần mở lại."))
         _change_status(submission, actor, Status.DRAFT, reason.strip())

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_by_code, periods_list
 from catalogue.spec import UNITS, Catalogue, IndicatorSpec
-from core.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError, ForbiddenError
 from core.formatting import format_count, format_number
 from core.language import current_language, pick
 from submissions import selectors
@@ -455,9 +455,11 @@ def _render_page(
         and submission is not None
         and submission.status == Status.SUBMITTED,
         # Submitted, accepted, or past the closing date: only reopening unlocks it.
-        "can_reopen": (access.can_approve or access.is_department)
-        and submission is not None
-        and lock is not None,
+        "can_reopen": submission is not None
+        and lock is not None
+        and access.can_reopen(
+            period.year, accepted=submission.status == Status.ACCEPTED, closes_on=period.closes_on
+        ),
         "language": current_language(),
     }
     return render(request, "submissions/form.html", context, status=status)
@@ -604,7 +606,7 @@ def submission_reopen_page(request: HttpRequest, period_code: str) -> HttpRespon
     """Back to draft, with a reason (an approver of the school or the department)."""
     period = _period_or_404(period_code)
     access = request.access  # type: ignore[attr-defined]
-    if not (access.can_read_review(period.year) and (access.can_approve or access.is_department)):
+    if not access.can_read_review(period.year):  # who may reopen: review_policy, in the service
         raise PermissionDenied
     try:
         submission_reopen(
@@ -613,6 +615,8 @@ def submission_reopen_page(request: HttpRequest, period_code: str) -> HttpRespon
             actor=_actor(request),
             reason=_newlines(request.POST.get("reason", "")),
         )
+    except ForbiddenError as refused:  # the review policy's refusal: 403, as over the API
+        raise PermissionDenied(refused.message) from refused
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -156,13 +156,15 @@ def test_reviewing_a_draft_is_refused_with_a_message(half_year, page_client):
 @pytest.mark.parametrize(
     ("username", "host", "expected"),
     [
-        ("hagiang-approver", "hagiang", 403),  # standing deputy: reads, does not decide
+        ("hagiang-approver", "hagiang", 403),  # standing deputy: only the lead's own
         ("langson-approver", "langson", 403),  # deputy
         ("dienbien-approver", "dienbien", 403),  # member
-        ("department", None, 403),  # the department reads and generates, never reviews
+        ("department", None, 403),  # the department reviews only a lead's own without deputy
     ],
 )
-def test_only_the_lead_reviews_from_the_board(half_year, page_client, username, host, expected):
+def test_only_the_lead_reviews_a_members_report_from_the_board(
+    half_year, page_client, username, host, expected
+):
     path = (PAGE if host else PUBLIC_PAGE) + "review/caobang/"
     response = page_client(username, host).post(path, {"decision": "accept"})
     assert response.status_code == expected
@@ -209,9 +211,9 @@ def test_anonymous_goes_to_login(half_year, page_client):
 
 
 def test_deputy_reads_everything_but_has_no_forms(half_year, page_client):
-    response = page_client("hagiang-approver", "hagiang").get(PAGE)
+    response = page_client("langson-approver", "langson").get(PAGE)
     page = tree(response)
-    assert "Cụm phó thường trực" in text_of(page.xpath("//*[@id='viewer-role']")[0])
+    assert "Cụm phó" in text_of(page.xpath("//*[@id='viewer-role']")[0])
     assert len(page.xpath("//table[contains(@class,'board-table')]/tbody/tr")) == 8
     assert page.xpath("//table[@id='summary-table']")
     assert not page.xpath(
@@ -219,6 +221,22 @@ def test_deputy_reads_everything_but_has_no_forms(half_year, page_client):
     )
     assert not page.xpath("//*[@id='generate-form']")
     assert not page.xpath("//form[contains(@class,'narrative-editor')]")
+
+
+def test_standing_deputy_reviews_only_the_lead_schools_own_report(half_year, page_client):
+    page = tree(page_client("hagiang-approver", "hagiang").get(PAGE))
+    assert "Cụm phó thường trực" in text_of(page.xpath("//*[@id='viewer-role']")[0])
+    review_forms = page.xpath("//main//form[contains(@class,'accept-form')]")
+    assert [f.get("action").rstrip("/").rsplit("/", 1)[-1] for f in review_forms] == ["quangninh"]
+    assert not page.xpath("//*[@id='generate-form']")
+    assert not page.xpath("//form[contains(@class,'narrative-editor')]")
+    # The board says who reviews each report: the standing deputy for the lead's own.
+    rows = {
+        r.get("data-school"): r
+        for r in page.xpath("//table[contains(@class,'board-table')]/tbody/tr")
+    }
+    assert "Hà Giang" in text_of(rows["quangninh"].xpath(".//*[contains(@class,'reviewer')]")[0])
+    assert "Quảng Ninh" in text_of(rows["caobang"].xpath(".//*[contains(@class,'reviewer')]")[0])
 
 
 def test_department_reads_and_generates_but_does_not_edit(half_year, page_client):
@@ -262,7 +280,13 @@ def test_basis_is_shown_everywhere_and_the_lead_switches_it(half_year, page_clie
     page = tree(client.get(PAGE))
     lines = [text_of(e) for e in page.xpath("//*[contains(@class,'basis-line')]")]
     assert len(lines) == 3 and all("Số liệu: đã gửi và đã chấp nhận" in line for line in lines)
-    client.post(PAGE + "review/quangninh/", {"decision": "accept"})
+    # The lead never accepts its own school's report; its standing deputy does.
+    assert client.post(PAGE + "review/quangninh/", {"decision": "accept"}).status_code == 403
+    standing_deputy = page_client("hagiang-approver", "hagiang")
+    assert (
+        standing_deputy.post(PAGE + "review/quangninh/", {"decision": "accept"}).status_code == 302
+    )
+    assert status_in_schema("quangninh", half_year["period"]) == Status.ACCEPTED
     response = client.post(PAGE + "basis/", {"basis": "accepted"})
     assert response.status_code == 302
     state = AggregationState.objects.get(cluster=half_year["cluster"], period=half_year["period"])

@@ -66,3 +66,48 @@ def test_hub_home_links_the_department_and_lead_schools_to_their_tools(world, pa
     assert "/uploads/bulk/" in lead and "/clusters/" not in lead
     member = page_client("dienbien-editor").get("/").content.decode()
     assert "/uploads/bulk/" not in member
+
+
+def test_can_review_is_the_review_policys_answer(world):
+    """The school's form offers review to exactly whom the review policy allows."""
+    from tenants.access import access_for
+    from tests.conftest import user
+
+    lead, member = world.schools["quangninh"], world.schools["dienbien"]
+
+    def can_review(username, school, year=2024):
+        return access_for(user=user(username), tenant=school).can_review(year)
+
+    assert can_review("quangninh-approver", member)
+    assert not can_review("quangninh-editor", member)  # editors prepare, approvers decide
+    assert not can_review("quangninh-approver", lead)  # never one's own school
+    assert can_review("hagiang-approver", lead)  # the standing deputy reviews the lead's own
+    assert not can_review("hagiang-approver", member)
+    assert not can_review("langson-approver", member)  # a deputy reads only
+    assert not can_review("department", member)
+    assert not can_review("quangninh-approver", member, 2023)  # Quảng Ninh led in 2024 only
+
+
+def test_can_reopen_is_the_review_policys_answer(world):
+    """The school's form offers reopening to exactly whom the review policy allows."""
+    from datetime import date
+
+    from tenants.access import access_for
+    from tests.conftest import user
+
+    lead, member = world.schools["quangninh"], world.schools["dienbien"]
+    open_until, closed_on = date(2099, 12, 31), date(2024, 8, 1)
+
+    def can_reopen(username, school, accepted, closes_on=open_until):
+        access = access_for(user=user(username), tenant=school)
+        return access.can_reopen(2024, accepted=accepted, closes_on=closes_on)
+
+    assert can_reopen("dienbien-approver", member, accepted=False)
+    assert not can_reopen("dienbien-editor", member, accepted=False)
+    assert not can_reopen("dienbien-approver", member, accepted=True)  # the lead accepted it
+    assert can_reopen("quangninh-approver", member, accepted=True)
+    assert not can_reopen("quangninh-approver", member, accepted=False)  # it returns instead
+    assert can_reopen("hagiang-approver", lead, accepted=True)
+    assert not can_reopen("quangninh-approver", lead, accepted=True)
+    assert not can_reopen("quangninh-approver", member, accepted=True, closes_on=closed_on)
+    assert can_reopen("department", member, accepted=True, closes_on=closed_on)

@@ -342,7 +342,7 @@ def test_lead_school_accepts_a_members_report(dienbien_submitted, page_client):
 
 
 def test_lead_school_returns_with_a_comment_only(dienbien_submitted, page_client):
-    client = page_client("quangninh-editor", "dienbien")
+    client = page_client("quangninh-approver", "dienbien")
     response = client.post(
         "/submissions/2024-H1/review/", {"decision": "return", "comment": "  "}, follow=True
     )

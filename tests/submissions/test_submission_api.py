@@ -104,9 +104,17 @@ def test_consistency_finding_is_lifted_by_an_explanation(world, api_client):
 
 def test_edits_after_submit_are_refused(world, api_client):
     client = api_client("dienbien-editor", "dienbien")
-    save(client, 0, values=COMPLETE)
-    client.post(URL + "submit/")
-    assert save(client, 2, values={"training.classes": 1}).status_code == 409
+    saved = save(client, 0, values=COMPLETE)
+    assert saved.status_code == 200
+    submitted = client.post(URL + "submit/")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    version = submitted.json()["version"]
+    # The current version, so only the lock (not a stale version) can refuse it.
+    refused = save(client, version, values={"training.classes": 1})
+    assert refused.status_code == 409
+    assert "đã gửi" in refused.json()["detail"]
+    after = client.get(URL).json()
+    assert after["version"] == version and after["values"] == submitted.json()["values"]
 
 
 def submitted_by(api_client, slug):
@@ -124,10 +132,14 @@ def test_lead_school_accepts_on_the_members_host(world, api_client):
 
 def test_return_needs_a_comment_and_records_it(world, api_client):
     submitted_by(api_client, "dienbien")
-    lead = api_client("quangninh-editor", "dienbien")
+    lead = api_client("quangninh-approver", "dienbien")
     assert lead.post(URL + "return/", {"comment": ""}).status_code == 400
     returned = lead.post(URL + "return/", {"comment": "Số học viên Sơn La cần kiểm tra lại"})
     assert returned.json()["status"] == "returned"
+    assert (returned.json()["reviewed_by"], returned.json()["reviewed_role"]) == (
+        "quangninh-approver",
+        "lead",
+    )
     assert returned.json()["review_comment"] == "Số học viên Sơn La cần kiểm tra lại"
 
 
@@ -180,10 +192,15 @@ def test_reopen_by_approver_or_department_with_reason(world, api_client):
         api_client("dienbien-editor", "dienbien").post(URL + "reopen/", {"reason": "x"}).status_code
         == 403
     )
+    # After acceptance the school's own approver may not reopen (the reviewer's side may).
     assert (
         api_client("dienbien-approver", "dienbien")
-        .post(URL + "reopen/", {"reason": ""})
+        .post(URL + "reopen/", {"reason": "x"})
         .status_code
+        == 403
+    )
+    assert (
+        api_client("department", "dienbien").post(URL + "reopen/", {"reason": ""}).status_code
         == 400
     )
     reopened = api_client("department", "dienbien").post(
