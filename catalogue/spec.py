@@ -160,7 +160,9 @@ def parse_catalogue(path: Path) -> Catalogue:
         sections=sections,
         indicators=indicators,
         retired=tuple(raw.get("retired", ())),
-        successors=tuple((str(old), str(new)) for old, new in (raw.get("successors") or {}).items()),
+        successors=tuple(
+            (str(old), str(new)) for old, new in (raw.get("successors") or {}).items()
+        ),
     )
     check_catalogue(catalogue)
     return catalogue

@@ -280,7 +280,8 @@ def _changed_fields(old: Catalogue, new: Catalogue) -> dict[str, set[str]]:
         code: {
             f.name
             for f in fields(IndicatorSpec)
-            if f.name not in NOT_STRUCTURAL and getattr(old[code], f.name) != getattr(new[code], f.name)
+            if f.name not in NOT_STRUCTURAL
+            and getattr(old[code], f.name) != getattr(new[code], f.name)
         }
         for code in set(old.by_code) & set(new.by_code)
         if _comparable(old[code]) != _comparable(new[code])
@@ -372,7 +373,11 @@ def test_2025_differs_from_2024_exactly_as_its_header_says() -> None:
     )
     changed = _changed_fields(old, new)
     assert changed == {
-        **{code: {"parent"} for code in REPARENTED if code.startswith(("training.adv", "training.post"))},
+        **{
+            code: {"parent"}
+            for code in REPARENTED
+            if code.startswith(("training.adv", "training.post"))
+        },
         "training.intermediate.classes": {"parent", "label_vi", "label_en", "phrase_vi"},
         "training.intermediate.learners": {"parent", "label_vi", "label_en", "phrase_vi"},
         **{code: {"label_vi", "phrase_vi"} for code in INTERMEDIATE_RELABELLED},
