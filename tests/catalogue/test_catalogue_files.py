@@ -408,3 +408,19 @@ def test_2025_differs_from_2024_exactly_as_its_header_says() -> None:
         "articles.bulletin",
         "articles.conference_papers",
     ]
+
+
+DEFINITION_CODE = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b")
+
+
+def test_every_indicator_is_defined_in_terms_of_its_own_version(catalogue: Catalogue) -> None:
+    """Each version's definitions (added to 2022 and 2024 as well, without any
+    structural change) name only that version's codes: a 2024 definition never points
+    a school at a 2025 indicator."""
+    known = set(catalogue.by_code) | set(catalogue.retired)
+    for indicator in catalogue.indicators:
+        assert indicator.definition_vi and indicator.definition_en, indicator.code
+        named = set(
+            DEFINITION_CODE.findall(indicator.definition_vi + " " + indicator.definition_en)
+        )
+        assert named <= known, (indicator.code, named - known)
