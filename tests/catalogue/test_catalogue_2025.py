@@ -448,3 +448,21 @@ def test_the_example_scheme_for_2025_names_only_2025_codes(world, catalogue) -> 
     # a copy of 2024 into a later year is moved onto that year's codes
     copied = scheme_copy(year=2026, from_year=2024, actor="department")
     assert _criteria_codes(copied) <= set(load_catalogue(2026).by_code) | {"staff.lecturers"}
+
+
+def test_the_2025_entry_form_and_template_endpoint_serve_the_new_codes(
+    world, period_2025, page_client, api_client
+) -> None:
+    page = page_client("thainguyen-editor", "thainguyen").get("/submissions/2025-H1/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for code in ("training.degree.classes", "theses", "articles.conference_papers"):
+        assert code in html, code
+    assert "publications.journal_articles" not in html
+    response = api_client("thainguyen-editor", "thainguyen").get(
+        "/api/v1/submissions/2025-H1/template.xlsx"
+    )
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    codes = {row[0] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert {"theses", "articles", "training.co_organised.classes"} <= codes
