@@ -15,10 +15,12 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
+from aggregation.transforms import consistency_findings, school_table
 from catalogue.models import Period
 from catalogue.services import period_ensure
 from catalogue.spec import (
@@ -387,6 +389,25 @@ def test_indicators_api_gives_the_definitions(world, api_client, catalogue) -> N
 
 
 # --- the other readers of the catalogue -------------------------------------------------------
+
+
+def test_aggregation_checks_the_new_splits_school_by_school(catalogue: Catalogue) -> None:
+    slip = {**H1_2025, "training.degree.classes": 29}
+    facts = pd.DataFrame(
+        [("a", code, value) for code, value in H1_2025.items()]
+        + [("b", code, value) for code, value in slip.items()],
+        columns=["school", "indicator", "value"],
+    )
+    table = school_table(facts=facts, schools=["a", "b"], catalogue=catalogue)
+    found = {
+        (finding["school"], finding["code"], finding["split"])
+        for finding in consistency_findings(table=table, catalogue=catalogue, scope="school")
+    }
+    # 29 degree classes against 25 + 3 + 0, and 29 + 10 against the 38 classes
+    assert found == {
+        ("b", "training.degree.classes", "programme"),
+        ("b", "training.classes", "programme"),
+    }
 
 
 def test_the_2025_template_round_trips_the_new_codes(catalogue: Catalogue) -> None:
