@@ -26,6 +26,10 @@ class IndicatorOutput(serializers.Serializer):
     required = serializers.BooleanField()  # type: ignore[assignment]
     max_value = serializers.IntegerField()
     learners_code = serializers.CharField(allow_null=True)
+    # What counts, what does not, an example from a real report (required from
+    # catalogue version 2025; "" where an older version's indicator has none).
+    definition_vi = serializers.CharField(allow_blank=True)
+    definition_en = serializers.CharField(allow_blank=True)
 
 
 class IndicatorListView(APIView):

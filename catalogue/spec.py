@@ -39,7 +39,11 @@ UNITS: dict[str, tuple[str, str]] = {
     "prize": ("giải", "prizes"),
     "criterion": ("chỉ tiêu", "indicators"),
     "level": ("mức", "level"),
+    "thesis": ("khóa luận", "theses"),
 }
+
+# From this catalogue version on, every indicator must carry both definitions.
+DEFINITIONS_REQUIRED_FROM = 2025
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,13 @@ class IndicatorSpec:
     # Noun phrase used after a count in report prose: "03 đề tài cấp tỉnh".
     phrase_vi: str = ""
     phrase_en: str = ""
+    # The English phrase after the count 1 when the plural is irregular
+    # ("1 graduation thesis"; read by the report prose).
+    phrase_en_one: str = ""
+    # What counts and what does not, with an example phrase from a real report
+    # (shown as help next to the field, in the template and in the API).
+    definition_vi: str = ""
+    definition_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,10 @@ class Catalogue:
     sections: tuple[SectionSpec, ...]
     indicators: tuple[IndicatorSpec, ...]
     retired: tuple[str, ...] = field(default=())
+    # (retired code, active code that now records the same figure), e.g.
+    # ("publications.journal_articles", "articles.journal") from 2025. A tuple of
+    # pairs, not a dict, so the catalogue stays hashable.
+    successors: tuple[tuple[str, str], ...] = field(default=())
 
     @cached_property
     def by_code(self) -> dict[str, IndicatorSpec]:
@@ -96,6 +111,10 @@ class Catalogue:
             if indicator.parent:
                 tree[indicator.parent][indicator.split].append(indicator)
         return {parent: dict(groups) for parent, groups in tree.items()}
+
+    def successor(self, code: str) -> str | None:
+        """The active code that replaced a retired one in this version, if any."""
+        return dict(self.successors).get(code)
 
     def __contains__(self, code: object) -> bool:
         return code in self.by_code
@@ -141,6 +160,9 @@ def parse_catalogue(path: Path) -> Catalogue:
         sections=sections,
         indicators=indicators,
         retired=tuple(raw.get("retired", ())),
+        successors=tuple(
+            (str(old), str(new)) for old, new in (raw.get("successors") or {}).items()
+        ),
     )
     check_catalogue(catalogue)
     return catalogue
@@ -166,5 +188,18 @@ def check_catalogue(catalogue: Catalogue) -> None:
             problems.append(f"{indicator.code}: parent {indicator.parent!r} is unknown")
         if indicator.learners_code and indicator.learners_code not in seen:
             problems.append(f"{indicator.code}: learners_code {indicator.learners_code!r} unknown")
+    for code in catalogue.retired:
+        if code in seen:
+            problems.append(f"{code}: retired but still listed as an indicator")
+    for old, new in catalogue.successors:
+        if old not in catalogue.retired:
+            problems.append(f"{old}: has a successor but is not retired")
+        if new not in seen:
+            problems.append(f"{old}: successor {new!r} is unknown")
+    if catalogue.version >= DEFINITIONS_REQUIRED_FROM:
+        for indicator in catalogue.indicators:
+            for name in ("definition_vi", "definition_en"):
+                if not getattr(indicator, name).strip():
+                    problems.append(f"{indicator.code}: {name} is empty")
     if problems:
         raise CatalogueError("; ".join(problems))

@@ -133,13 +133,29 @@ def scheme_ensure_example(*, year: int) -> ScoringScheme:
         if created:
             _criteria_replace(
                 scheme,
-                [
-                    {name: getattr(criterion, name) for name in CRITERION_FIELDS}
-                    for criterion in EXAMPLE_SCHEME_2024.criteria
-                ],
+                _codes_of_year(
+                    [
+                        {name: getattr(criterion, name) for name in CRITERION_FIELDS}
+                        for criterion in EXAMPLE_SCHEME_2024.criteria
+                    ],
+                    year=year,
+                ),
             )
             rankings_request_year(year=year)
     return scheme
+
+
+def _codes_of_year(criteria: list[dict[str, Any]], *, year: int) -> list[dict[str, Any]]:
+    """Criteria copied into `year` name that year's indicators: a code the year's
+    catalogue retired is replaced by its successor (publications.journal_articles ->
+    articles.journal from 2025)."""
+    catalogue = catalogue_for_year(year)
+    for item in criteria:
+        for name in ("numerator", "denominator"):
+            code = item.get(name)
+            if code and catalogue.successor(code):
+                item[name] = catalogue.successor(code)
+    return criteria
 
 
 def scheme_copy(*, year: int, from_year: int | None, actor: str) -> ScoringScheme:
@@ -163,10 +179,13 @@ def scheme_copy(*, year: int, from_year: int | None, actor: str) -> ScoringSchem
         )
         _criteria_replace(
             scheme,
-            [
-                {name: getattr(row, name) for name in CRITERION_FIELDS}
-                for row in source.criteria.all()
-            ],
+            _codes_of_year(
+                [
+                    {name: getattr(row, name) for name in CRITERION_FIELDS}
+                    for row in source.criteria.all()
+                ],
+                year=year,
+            ),
         )
         rankings_request_year(year=year)
     return scheme

@@ -48,6 +48,21 @@ FIXED_CODES = {
     "publications.monographs",
     "publications.journal_articles",
 }
+# Codes added by version 2025 (issue 11's contract); every later version keeps them.
+CONTRACT_2025 = {
+    "theses",
+    "articles",
+    "articles.journal",
+    "articles.bulletin",
+    "articles.conference_papers",
+    "training.degree.classes",
+    "training.degree.learners",
+    "training.co_organised.classes",
+    "training.co_organised.learners",
+}
+# Top-level codes named by the contract, with the section they sit in (every other
+# code starts with its section).
+TOP_LEVEL_CODES = {"theses": "training", "articles": "publications"}
 REQUIRED = {"training.classes", "training.learners", "research.projects", "research.conferences"}
 STOCKS = {
     "staff.lecturers",
@@ -76,7 +91,7 @@ REPORT_PHRASES_VI = {
 VIETNAMESE_LETTER = re.compile(
     "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE
 )
-CODE_PATTERN = re.compile(r"^[a-z]+(\.[a-z_]+)+$")
+CODE_PATTERN = re.compile(r"^[a-z]+(\.[a-z_]+)*$")
 CODE_IN_TEXT = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b")
 
 
@@ -94,6 +109,7 @@ def test_there_are_catalogue_files() -> None:
     assert [path.name for path in CATALOGUE_FILES] == [
         "indicators-2022.yaml",
         "indicators-2024.yaml",
+        "indicators-2025.yaml",
     ]
 
 
@@ -107,7 +123,11 @@ def test_file_parses_and_passes_the_check(catalogue: Catalogue) -> None:
 
 
 def test_fixed_codes_exist(catalogue: Catalogue) -> None:
-    assert FIXED_CODES - set(catalogue.by_code) == set()
+    # A retired fixed code must name the active code that records the same figure.
+    expected = {catalogue.successor(code) or code for code in FIXED_CODES}
+    assert expected - set(catalogue.by_code) == set()
+    if catalogue.version >= 2025:
+        assert CONTRACT_2025 - set(catalogue.by_code) == set()
 
 
 def test_codes_follow_the_dotted_scheme(catalogue: Catalogue) -> None:
@@ -122,7 +142,12 @@ def test_codes_follow_the_dotted_scheme(catalogue: Catalogue) -> None:
     }
     for indicator in catalogue.indicators:
         assert CODE_PATTERN.match(indicator.code), indicator.code
-        assert indicator.code.split(".")[0] == indicator.section, indicator.code
+        head = indicator.code.split(".")[0]
+        if head in TOP_LEVEL_CODES:
+            assert indicator.section == TOP_LEVEL_CODES[head], indicator.code
+        else:
+            assert "." in indicator.code, indicator.code
+            assert head == indicator.section, indicator.code
         assert indicator.unit in UNITS
 
 
@@ -227,20 +252,40 @@ def test_retired_codes_are_not_active(catalogue: Catalogue) -> None:
 
 
 def test_the_version_in_force_for_a_year() -> None:
-    assert available_versions() == [2022, 2024]
+    assert available_versions() == [2022, 2024, 2025]
     assert load_catalogue(2022).version == 2022
     assert load_catalogue(2023).version == 2022
     assert load_catalogue(2024).version == 2024
-    assert load_catalogue(2031).version == 2024
+    assert load_catalogue(2025).version == 2025
+    assert load_catalogue(2031).version == 2025
     # periods before the first catalogue (seed 003 is 2020) use the first version
     assert version_for_year(2020) == available_versions()[0]
     assert load_catalogue(2020).version == 2022
 
 
+# Fields that carry no structure: definitions may be added to an older version
+# without making it a new one.
+NOT_STRUCTURAL = {"order", "definition_vi", "definition_en"}
+
+
 def _comparable(indicator: IndicatorSpec) -> dict[str, object]:
     data = asdict(indicator)
-    data.pop("order")
+    for name in NOT_STRUCTURAL:
+        data.pop(name)
     return data
+
+
+def _changed_fields(old: Catalogue, new: Catalogue) -> dict[str, set[str]]:
+    return {
+        code: {
+            f.name
+            for f in fields(IndicatorSpec)
+            if f.name not in NOT_STRUCTURAL
+            and getattr(old[code], f.name) != getattr(new[code], f.name)
+        }
+        for code in set(old.by_code) & set(new.by_code)
+        if _comparable(old[code]) != _comparable(new[code])
+    }
 
 
 def _header_comment(path: Path) -> str:
@@ -257,15 +302,7 @@ def test_2024_differs_from_2022_exactly_as_its_header_says() -> None:
     new = parse_catalogue(DATA_DIR / "indicators-2024.yaml")
     added = set(new.by_code) - set(old.by_code)
     removed = set(old.by_code) - set(new.by_code)
-    changed = {
-        code: {
-            f.name
-            for f in fields(IndicatorSpec)
-            if f.name != "order" and getattr(old[code], f.name) != getattr(new[code], f.name)
-        }
-        for code in set(old.by_code) & set(new.by_code)
-        if _comparable(old[code]) != _comparable(new[code])
-    }
+    changed = _changed_fields(old, new)
     assert added == {"staff.digital_skills_attendances"}
     assert removed == set()
     assert new.retired == ()
@@ -288,3 +325,102 @@ def test_2024_differs_from_2022_exactly_as_its_header_says() -> None:
     assert (
         codes[codes.index("staff.digital_skills_attendances") - 1] == "staff.training_attendances"
     )
+
+
+INTERMEDIATE_RELABELLED = {
+    "training.intermediate.classes.full_time",
+    "training.intermediate.classes.part_time",
+    "training.intermediate.classes.carried_over",
+    "training.intermediate.classes.new",
+    "training.intermediate.learners.full_time",
+    "training.intermediate.learners.part_time",
+    "training.intermediate.learners.carried_over",
+    "training.intermediate.learners.new",
+}
+REPARENTED = {
+    "training.intermediate.classes": "training.degree.classes",
+    "training.intermediate.learners": "training.degree.learners",
+    "training.advanced.classes": "training.degree.classes",
+    "training.advanced.learners": "training.degree.learners",
+    "training.postgraduate.classes": "training.degree.classes",
+    "training.postgraduate.learners": "training.degree.learners",
+}
+
+
+def test_2025_differs_from_2024_exactly_as_its_header_says() -> None:
+    old = parse_catalogue(DATA_DIR / "indicators-2024.yaml")
+    new = parse_catalogue(DATA_DIR / "indicators-2025.yaml")
+    added = set(new.by_code) - set(old.by_code)
+    removed = set(old.by_code) - set(new.by_code)
+    assert added == CONTRACT_2025 | {
+        "training.own.classes",
+        "training.own.learners",
+        "training.intermediate.political_theory.classes",
+        "training.intermediate.political_theory.learners",
+        "training.intermediate.political_theory_administration.classes",
+        "training.intermediate.political_theory_administration.learners",
+    }
+    assert removed == {"publications.journal_articles"}
+    assert new.retired == ("publications.journal_articles",)
+    assert new.successor("publications.journal_articles") == "articles.journal"
+    # the successor means what the retired code meant
+    journal, retired = new["articles.journal"], old["publications.journal_articles"]
+    assert (journal.unit, journal.label_vi, journal.phrase_vi, journal.max_value) == (
+        retired.unit,
+        retired.label_vi,
+        retired.phrase_vi,
+        retired.max_value,
+    )
+    changed = _changed_fields(old, new)
+    assert changed == {
+        **{
+            code: {"parent"}
+            for code in REPARENTED
+            if code.startswith(("training.adv", "training.post"))
+        },
+        "training.intermediate.classes": {"parent", "label_vi", "label_en", "phrase_vi"},
+        "training.intermediate.learners": {"parent", "label_vi", "label_en", "phrase_vi"},
+        **{code: {"label_vi", "phrase_vi"} for code in INTERMEDIATE_RELABELLED},
+    }
+    for code, parent in REPARENTED.items():
+        assert new[code].parent == parent and new[code].split == "programme", code
+    assert old.sections == new.sections
+
+    header = _header_comment(DATA_DIR / "indicators-2025.yaml")
+    mentioned = set(CODE_IN_TEXT.findall(header)) | {
+        code for code in TOP_LEVEL_CODES if re.search(rf"\b{code}\b", header)
+    }
+    assert added | set(changed) | removed <= mentioned
+    assert mentioned <= set(new.by_code) | set(new.retired), "the header names only real codes"
+    assert "One indicator is retired: publications.journal_articles" in header
+    # the common indicators keep their relative order
+    common = [i.code for i in new.indicators if i.code in old]
+    assert common == [i.code for i in old.indicators if i.code in new]
+    codes = [i.code for i in new.indicators]
+    assert codes[codes.index("theses") - 1] == "training.closed.learners"
+    # the articles take the retired code's place in the publications section
+    old_codes = [i.code for i in old.indicators]
+    before = old_codes[old_codes.index("publications.journal_articles") - 1]
+    position = codes.index(before) + 1
+    assert codes[position : position + 4] == [
+        "articles",
+        "articles.journal",
+        "articles.bulletin",
+        "articles.conference_papers",
+    ]
+
+
+DEFINITION_CODE = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b")
+
+
+def test_every_indicator_is_defined_in_terms_of_its_own_version(catalogue: Catalogue) -> None:
+    """Each version's definitions (added to 2022 and 2024 as well, without any
+    structural change) name only that version's codes: a 2024 definition never points
+    a school at a 2025 indicator."""
+    known = set(catalogue.by_code) | set(catalogue.retired)
+    for indicator in catalogue.indicators:
+        assert indicator.definition_vi and indicator.definition_en, indicator.code
+        named = set(
+            DEFINITION_CODE.findall(indicator.definition_vi + " " + indicator.definition_en)
+        )
+        assert named <= known, (indicator.code, named - known)
