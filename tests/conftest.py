@@ -59,6 +59,17 @@ def public_schema_after_each_test() -> Iterator[None]:
     connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def default_language_for_each_test() -> Iterator[None]:
+    """The locale middleware leaves the last request's language active in the thread:
+    every test starts in the hub's default language (vi), whatever ran before it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def user(username: str) -> User:
     return User.objects.get(username=username)
 
