@@ -40,7 +40,8 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS}
     started = time.monotonic()
     for command in steps(argv):
-        shown = " ".join(["python", *command[1:]])
+        program = "python" if command[0] == sys.executable else Path(command[0]).name
+        shown = " ".join([program, *command[1:]])
         print(f"==> {shown}", flush=True)
         step_started = time.monotonic()
         # If CI kills this runner, the step (pytest with its workers) goes too.
