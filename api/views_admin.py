@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from administration import selectors, services
 from administration.decision_file import read_rows
 from administration.services import DepartmentRole, MemberLine
+from catalogue.selectors import period_get
 from tenants.models import ClusterRole, School, SchoolRole
 
 
@@ -304,10 +305,10 @@ class PeriodAdminView(AdminView):
         closes_on = serializers.DateField(required=False)
 
     def get(self, request: Request, code: str) -> Response:
-        return Response(period_out(selectors.period_by_code_or_404(code)))
+        return Response(period_out(period_get(code)))
 
     def patch(self, request: Request, code: str) -> Response:
-        period = selectors.period_by_code_or_404(code)
+        period = period_get(code)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         period = services.period_update(
@@ -327,7 +328,7 @@ class DeadlineExtensionView(AdminView):
         reason = serializers.CharField()
 
     def post(self, request: Request, code: str) -> Response:
-        period = selectors.period_by_code_or_404(code)
+        period = period_get(code)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         extension = services.deadline_extend(

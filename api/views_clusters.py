@@ -13,7 +13,7 @@ from aggregation.models import Basis
 from aggregation.selectors import academy_view, cluster_basis, snapshot_for_viewer, snapshot_read
 from aggregation.services import cluster_basis_set
 from api.permissions import request_access
-from api.views_submissions import resolve_period
+from catalogue.selectors import period_get
 from core.errors import ForbiddenError, NotFoundError
 from tenants.access import cluster_viewer_role, require_cluster_lead
 from tenants.models import Cluster
@@ -106,7 +106,7 @@ class SnapshotView(APIView):
     )
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         role = viewer_role_or_403(request, cluster, period.year)
         basis = request.query_params.get("basis") or None
         if basis is not None and basis not in Basis.values:
@@ -131,7 +131,7 @@ class BasisView(APIView):
     @extend_schema(request=BasisInput, responses=BasisInput)
     def put(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
         data = BasisInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -146,7 +146,7 @@ class AcademyView(APIView):
     def get(self, request: Request, period_code: str) -> Response:
         if department_membership(request.user) is None:
             raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được số liệu toàn quốc."))
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         basis = request.query_params.get("basis") or Basis.SUBMITTED
         if basis == "accepted":
             return Response(academy_view(period=period, basis="accepted"))

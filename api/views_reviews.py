@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.views_clusters import cluster_or_404, viewer_role_or_403
-from api.views_submissions import resolve_period
+from catalogue.selectors import period_get
 from core import filetypes
 from reviews.models import JobStatus, ReportJob, Section
 from reviews.selectors import narratives_of, report_is_out_of_date, report_job_of, report_jobs
@@ -51,7 +51,7 @@ class ReportListView(APIView):
     @extend_schema(request=ReportInput)
     def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_report_generator(viewer_role_or_403(request, cluster, period.year))
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -65,7 +65,7 @@ class ReportListView(APIView):
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
         jobs = report_jobs(cluster=cluster, period=period)
         return Response([job_state(request, job) for job in jobs])
@@ -73,7 +73,7 @@ class ReportListView(APIView):
 
 def readable_job(request: Request, cluster_slug: str, period_code: str, job_id: int) -> ReportJob:
     cluster = cluster_or_404(cluster_slug)
-    period = resolve_period(period_code)
+    period = period_get(period_code)
     require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
     job = report_job_of(cluster=cluster, period=period, job_id=job_id)
     if job is None:
@@ -125,7 +125,7 @@ class NarrativesView(APIView):
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
         existing = narratives_of(cluster=cluster, period=period)
         return Response(
@@ -141,7 +141,7 @@ class NarrativesView(APIView):
     @extend_schema(request=NarrativeInput)
     def put(self, request: Request, cluster_slug: str, period_code: str, section: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
         data = NarrativeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -159,7 +159,7 @@ class NarrativesView(APIView):
 class NarrativesPrefillView(APIView):
     def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
         filled = cluster_narratives_prefill(
             cluster=cluster, period=period, username=request.user.get_username()

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from api.permissions import SchoolHostOnly, request_access
 from catalogue.models import Period
-from catalogue.selectors import period_by_code
-from core.errors import ForbiddenError, NotFoundError
+from catalogue.selectors import period_get
+from core.errors import ForbiddenError
 from core.language import current_language
 from submissions import selectors
 from submissions.models import Channel
@@ -26,13 +26,6 @@ from submissions.services import (
     submission_submit,
     submission_update,
 )
-
-
-def resolve_period(code: str) -> Period:
-    period = period_by_code(code)
-    if period is None:
-        raise NotFoundError(_("Không có kỳ báo cáo %(code)s.") % {"code": code})
-    return period
 
 
 def api_actor(request: Request) -> Actor:
@@ -97,14 +90,14 @@ class SubmissionView(APIView):
 
     @extend_schema(responses=SubmissionOutput)
     def get(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         return Response(submission_state(request, period))
 
     @extend_schema(request=SubmissionInput, responses=SubmissionOutput)
     def patch(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được sửa số liệu."))
         data = SubmissionInput(data=request.data)
@@ -130,7 +123,7 @@ class SubmitView(APIView):
 
     @extend_schema(request=None, responses=SubmissionOutput)
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được gửi báo cáo."))
         version = request.data.get("version") if hasattr(request.data, "get") else None
@@ -156,7 +149,7 @@ class ReviewView(APIView):
     def post(self, request: Request, period_code: str) -> Response:
         # Who may decide is the review policy's answer, applied by the service (as on
         # the pages): a refusal is a ForbiddenError naming the rule.
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_review(
@@ -179,7 +172,7 @@ class ReopenView(APIView):
 
     @extend_schema(request=ReopenInput, responses=SubmissionOutput)
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         data = ReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_reopen(
@@ -208,7 +201,7 @@ class AuditView(APIView):
 
     @extend_schema(responses=AuditOutput(many=True))
     def get(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         return Response(AuditOutput(selectors.audit_of(period=period), many=True).data)

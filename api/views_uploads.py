@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
-from api.views_submissions import api_actor, resolve_period
-from catalogue.selectors import catalogue_for_year
+from api.views_submissions import api_actor
+from catalogue.selectors import catalogue_for_year, period_get
 from core import filetypes
 from core.errors import DomainError, ForbiddenError
 from core.language import current_language
@@ -35,7 +35,7 @@ class TemplateView(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="XLSX or CSV template")})
     def get(self, request: Request, period_code: str) -> HttpResponse:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         school = request.tenant  # type: ignore[attr-defined]
@@ -85,7 +85,7 @@ class UploadView(APIView):
 
     @extend_schema(request={"multipart/form-data": UploadInput})
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
         data, name, dry_run, version = read_upload(request, "school")

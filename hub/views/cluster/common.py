@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +14,10 @@ from django.utils.translation import gettext_lazy
 
 from aggregation.models import Basis
 from catalogue.models import Period
-from catalogue.selectors import period_by_code
-from core.errors import ForbiddenError
+from catalogue.selectors import period_get
 from core.formatting import format_number
 from core.language import current_language, pick
+from hub.views.errors import http_errors
 from reviews.models import JobStatus, Section
 from submissions.models import Channel
 from submissions.services import Actor
@@ -97,33 +96,26 @@ def open_viewer(request: HttpRequest, cluster_slug: str, period_code: str) -> Vi
     cluster = cluster_by_slug(cluster_slug)
     if cluster is None:
         raise Http404(_("Không có cụm %(slug)s.") % {"slug": cluster_slug})
-    period = period_by_code(period_code)
-    if period is None:
-        raise Http404(_("Không có kỳ báo cáo %(code)s.") % {"code": period_code})
+    with http_errors():
+        period = period_get(period_code)
     tenant = request.tenant  # type: ignore[attr-defined]
     on_school_host = tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
     if on_school_host and not school_in_cluster(school=tenant, cluster=cluster, year=period.year):
         raise Http404(_("Trường này không thuộc cụm trong năm %(year)s.") % {"year": period.year})
     role = cluster_viewer_role(user=request.user, cluster=cluster, year=period.year)  # type: ignore[arg-type]
-    try:
+    with http_errors():
         role = require_cluster_reader(role, year=period.year)
-    except ForbiddenError as refused:
-        raise PermissionDenied(refused.message) from refused
     return Viewer(cluster=cluster, period=period, role=role, on_school_host=on_school_host)
 
 
 def lead_only(viewer: Viewer) -> None:
-    try:
+    with http_errors():
         require_cluster_lead(viewer.role)
-    except ForbiddenError as refused:
-        raise PermissionDenied(refused.message) from refused
 
 
 def generators_only(viewer: Viewer) -> None:
-    try:
+    with http_errors():
         require_report_generator(viewer.role)
-    except ForbiddenError as refused:
-        raise PermissionDenied(refused.message) from refused
 
 
 def page_url(viewer: Viewer, anchor: str = "") -> str:

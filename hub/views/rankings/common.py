@@ -1,20 +1,16 @@
-"""What the department's pages share: domain refusals as the hub's 403/404 pages,
-the XLSX answer, the navigation context and the opening of a ranking page."""
+"""What the department's pages share: the XLSX answer, the navigation context and
+the opening of a ranking page (refusals: hub.views.errors.page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
 from catalogue.models import Period
 from catalogue.selectors import period_get
-from core.errors import DomainError, ForbiddenError, NotFoundError
 from core.filetypes import XLSX
 from core.language import pick
 from rankings.access import RankingAccess, ranking_access, require_view
@@ -27,23 +23,6 @@ from rankings.selectors import (
     scheme_label,
 )
 from rankings.services import ranking_obtain
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Domain refusals become the hub's 403/404 pages, never a 500."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ForbiddenError as error:
-            raise PermissionDenied(error.message) from None
-        except NotFoundError as error:
-            raise Http404(error.message) from None
-        except DomainError as error:
-            return HttpResponseBadRequest(error.message)
-
-    return wrapped
 
 
 def xlsx(export: Export) -> HttpResponse:

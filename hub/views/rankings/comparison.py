@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hub.charts import simple_bars
+from hub.views.errors import page
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_ranking,
-    page,
     scheme_line,
     wants_xlsx,
     xlsx,

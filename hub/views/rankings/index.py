@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 
 from catalogue.selectors import period_by_code
 from core.language import pick
-from hub.views.rankings.common import common, page
+from hub.views.errors import page
+from hub.views.rankings.common import common
 from rankings.access import department_access, require_view
 from rankings.selectors import names, own_clusters_by_year, periods_all, scheme_for_year
 

@@ -7,7 +7,8 @@ from django.shortcuts import render
 
 from catalogue.selectors import catalogue_for_year
 from hub.charts import simple_bars
-from hub.views.rankings.common import export_url, open_period, page, wants_xlsx, xlsx
+from hub.views.errors import page
+from hub.views.rankings.common import export_url, open_period, wants_xlsx, xlsx
 from rankings.exports import leaderboard_export
 from rankings.selectors import (
     DEFAULT_LEADERBOARD_CODE,

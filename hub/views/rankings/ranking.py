@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hub.charts import PALETTE, stacked_bars
+from hub.views.errors import page
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_period,
-    page,
     wants_xlsx,
     xlsx,
 )

@@ -19,7 +19,8 @@ from aggregation.models import Basis
 from catalogue.selectors import catalogue_for_year
 from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from core.language import pick
-from hub.views.rankings.common import common, export_url, page, wants_xlsx, xlsx
+from hub.views.errors import page
+from hub.views.rankings.common import common, export_url, wants_xlsx, xlsx
 from hub.views.rankings.forms import BaseCriterionFormSet, SchemeForm, criterion_formset
 from rankings.access import RankingAccess, department_access, require_department, require_manage
 from rankings.build import CRITERION_FIELDS

@@ -7,11 +7,11 @@ from django.shortcuts import render
 
 from core.language import current_language
 from hub.charts import scorecard_bars
+from hub.views.errors import page
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_ranking,
-    page,
     scheme_line,
     wants_xlsx,
     xlsx,

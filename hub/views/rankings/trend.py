@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from hub.charts import line_chart
-from hub.views.rankings.common import common, export_url, page, wants_xlsx, xlsx
+from hub.views.errors import page
+from hub.views.rankings.common import common, export_url, wants_xlsx, xlsx
 from rankings.access import department_access
 from rankings.exports import trend_export
 from rankings.selectors import names, trend_view

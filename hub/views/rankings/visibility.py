@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalogue.selectors import period_get
-from hub.views.rankings.common import page
+from hub.views.errors import page
 from rankings.access import department_access, require_manage
 from rankings.services import ranking_visibility_set
 

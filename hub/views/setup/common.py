@@ -17,10 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from administration.selectors import is_department_admin
-from core.errors import ConflictError, DomainError, NotFoundError
+from core.errors import ConflictError, DomainError
 from core.formatting import format_date, format_datetime
 from core.language import current_language
 from core.timezone import local
+from hub.views.errors import page
 from tenants.models import ClusterRole, School, SchoolRole
 
 View = Callable[..., HttpResponse]
@@ -38,10 +39,7 @@ def admin_page(view: View) -> View:
             return redirect_to_login(request.get_full_path())
         if not is_department_admin(request.user):
             raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFoundError as error:
-            raise Http404(str(error)) from None
+        return page(view)(request, *args, **kwargs)
 
     return wrapped
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from administration import selectors, services
+from catalogue.selectors import period_get
 from core.errors import DomainError
 from core.language import pick
 from hub.views.setup.common import (
@@ -97,7 +98,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 @admin_page
 def update(request: HttpRequest, code: str) -> HttpResponse:
-    period = selectors.period_by_code_or_404(code)
+    period = period_get(code)
     form = PeriodForm(request.POST, prefix=period.code)
     if not form.is_valid():
         return _render(request, status=invalid(request, form))
@@ -118,7 +119,7 @@ def extend(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.deadline_extend(
-            period=selectors.period_by_code_or_404(data["period"]),
+            period=period_get(data["period"]),
             school=selectors.school_by_slug(data["school"]),
             deadline=data["deadline"],
             reason=data["reason"],

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalogue.selectors import catalogue_for_year
 from core.language import current_language, pick
+from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
     megabytes,
@@ -110,6 +111,7 @@ def _status(result: BulkResult) -> int:
 
 
 @require_http_methods(["GET", "POST"])
+@page
 def bulk_upload_page(request: HttpRequest) -> HttpResponse:
     """Many schools and periods from one long file: dry run, then confirm."""
     if not selectors.bulk_may_use(request.user):

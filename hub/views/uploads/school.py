@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.models import Period
-from catalogue.selectors import catalogue_for_year, period_by_code
+from catalogue.selectors import catalogue_for_year, period_get
 from core.errors import ConflictError
 from core.language import current_language
+from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
     megabytes,
@@ -33,13 +34,6 @@ from submissions.spreadsheets import MAX_BYTES
 from submissions.uploads import UploadResult, kept_bytes, upload_process
 
 HISTORY_LIMIT = 50
-
-
-def _period_or_404(code: str) -> Period:
-    period = period_by_code(code)
-    if period is None:
-        raise Http404(_("Không có kỳ báo cáo %(code)s.") % {"code": code})
-    return period
 
 
 def _outcome(dry_run: bool, applied: bool, summary: Mapping[str, Any]) -> tuple[str, str]:
@@ -136,13 +130,14 @@ def _render(
 
 
 @require_http_methods(["GET", "POST"])
+@page
 def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
     """Templates to download, the upload form, the dry run's result, the history.
 
     POST without `action` (or "dry_run") reads a new file; "confirm" applies a dry run
     the user saw; "recheck" runs the dry run again on a kept file (after a conflict).
     """
-    period = _period_or_404(period_code)
+    period = period_get(period_code)
     _school_access(request, period)
     if request.method != "POST":
         return _render(request, period)
@@ -247,9 +242,10 @@ def _already_applied(kept: Upload) -> str:
 
 
 @require_GET
+@page
 def upload_file(request: HttpRequest, period_code: str, upload_id: int) -> FileResponse:
     """The original file as received: for the school's own users only."""
-    period = _period_or_404(period_code)
+    period = period_get(period_code)
     access = request.access  # type: ignore[attr-defined]
     if access.school_role is None:
         raise PermissionDenied
