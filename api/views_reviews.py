@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from api.views_clusters import cluster_or_404, viewer_role_or_403
 from catalogue.selectors import period_get
 from core import filetypes
+from core.language import current_language
 from reviews.models import JobStatus, ReportJob, Section
 from reviews.selectors import narratives_of, report_is_out_of_date, report_job_of, report_jobs
 from reviews.services import cluster_narrative_save, cluster_narratives_prefill, report_request
@@ -100,7 +100,7 @@ class ReportFileView(APIView):
         stored = getattr(job, kind, None) if kind in CONTENT_TYPES else None
         if not stored:
             raise Http404
-        language = get_language() or "vi"
+        language = current_language()
         name = (
             f"bao-cao-{job.cluster.slug}-{job.period.code}-{job.number:02d}.{kind}"
             if language == "vi"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -34,7 +33,7 @@ def api_actor(request: Request) -> Actor:
 
 def submission_state(request: Request, period: Period) -> dict[str, object]:
     """The whole state of a school's submission for a period, as the API shows it."""
-    language = get_language() or "vi"
+    language = current_language()
     submission = selectors.submission_of(period=period)
     current = selectors.values_of(period=period)
     findings = submission_findings(school=request.tenant, period=period) if submission else []  # type: ignore[attr-defined]
@@ -132,7 +131,7 @@ class SubmitView(APIView):
             period=period,
             actor=api_actor(request),
             expected_version=int(version) if version not in (None, "") else None,
-            language=get_language() or "vi",
+            language=current_language(),
         )
         return Response(submission_state(request, period))
 

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy
 from aggregation.models import Basis
 from catalogue.models import Period
 from catalogue.selectors import period_get
-from core.formatting import format_number
-from core.language import current_language, pick
+from core.language import pick
 from hub.views.errors import http_errors
 from reviews.models import JobStatus, Section
 from submissions.models import Channel
@@ -145,7 +144,3 @@ def period_label(period: Period) -> str:
 
 def cluster_name(cluster: Cluster) -> str:
     return pick(cluster.name_vi, cluster.name_en)
-
-
-def number(value: int | float | None) -> str:
-    return "—" if value is None else format_number(value, current_language())
