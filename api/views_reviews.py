@@ -121,7 +121,8 @@ class NarrativeInput(serializers.Serializer):
 
 
 class NarrativesView(APIView):
-    """The report's editable sections: the lead writes, deputies and the department read."""
+    """The report's editable sections, each with its version: the cluster's readers
+    read them here; the lead writes one at a time (NarrativeSectionView)."""
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
         cluster = cluster_or_404(cluster_slug)
@@ -137,6 +138,11 @@ class NarrativesView(APIView):
                 for section in Section.values
             }
         )
+
+
+class NarrativeSectionView(APIView):
+    """One section of the report's text: the lead saves it (a stale version is refused);
+    reading is the whole set's (NarrativesView), so GET here is 405."""
 
     @extend_schema(request=NarrativeInput)
     def put(self, request: Request, cluster_slug: str, period_code: str, section: str) -> Response:
