@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from administration import selectors, services
 from administration.decision_file import read_rows
 from administration.services import DepartmentRole, MemberLine
+from api.permissions import request_tenant
 from catalogue.selectors import period_get
 from tenants.models import ClusterRole, School, SchoolRole
 
@@ -33,7 +34,7 @@ class DepartmentAdminOnly(BasePermission):
     message = "Chỉ quản trị viên của Vụ mới thiết lập được năm học."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        on_public = request.tenant.schema_name == settings.PUBLIC_SCHEMA_NAME  # type: ignore[attr-defined]
+        on_public = request_tenant(request).schema_name == settings.PUBLIC_SCHEMA_NAME
         return on_public and selectors.is_department_admin(request.user)
 
 

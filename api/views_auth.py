@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import request_access
+from api.permissions import request_access, request_tenant
 from hub.lockout import LOCKED_STATUS, lockout_message
 from tenants.selectors import department_membership, user_schools
 
@@ -86,7 +86,7 @@ class MeOutput(serializers.Serializer):
 class MeView(APIView):
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
-        tenant = request.tenant  # type: ignore[attr-defined]
+        tenant = request_tenant(request)
         access = request_access(request)
         is_public = tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
         data = {

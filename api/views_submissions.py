@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import SchoolHostOnly, request_access
+from api.permissions import SchoolHostOnly, request_access, request_tenant
 from catalogue.models import Period
 from catalogue.selectors import period_get
 from core.errors import ForbiddenError
@@ -36,9 +36,11 @@ def submission_state(request: Request, period: Period) -> dict[str, object]:
     language = current_language()
     submission = selectors.submission_of(period=period)
     current = selectors.values_of(period=period)
-    findings = submission_findings(school=request.tenant, period=period) if submission else []  # type: ignore[attr-defined]
+    findings = (
+        submission_findings(school=request_tenant(request), period=period) if submission else []
+    )
     return {
-        "school": request.tenant.schema_name,  # type: ignore[attr-defined]
+        "school": request_tenant(request).schema_name,
         "period": period.code,
         "status": submission.status if submission else "not_started",
         "version": submission.version if submission else 0,
@@ -102,7 +104,7 @@ class SubmissionView(APIView):
         data = SubmissionInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_update(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             expected_version=data.validated_data["version"],
             changes=Changes(
@@ -127,7 +129,7 @@ class SubmitView(APIView):
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được gửi báo cáo."))
         version = request.data.get("version") if hasattr(request.data, "get") else None
         submission_submit(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             actor=api_actor(request),
             expected_version=int(version) if version not in (None, "") else None,
@@ -152,7 +154,7 @@ class ReviewView(APIView):
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_review(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             actor=api_actor(request),
             accept=self.accept,
@@ -175,7 +177,7 @@ class ReopenView(APIView):
         data = ReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_reopen(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             actor=api_actor(request),
             reason=data.validated_data["reason"],

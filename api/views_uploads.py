@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
+from api.permissions import PublicHostOnly, SchoolHostOnly, request_access, request_tenant
 from api.views_submissions import api_actor
 from catalogue.selectors import catalogue_for_year, period_get
 from core import filetypes
@@ -38,18 +38,19 @@ class TemplateView(APIView):
         period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
-        school = request.tenant  # type: ignore[attr-defined]
-        arguments = {
-            "catalogue": catalogue_for_year(period.year),
-            "school_name": school.name_vi,
-            "period_code": period.code,
-            "values": values_of(period=period).values,
-            "language": current_language(),
-        }
-        if self.kind == "xlsx":
-            body, content_type = build_template_xlsx(**arguments), filetypes.XLSX
-        else:
-            body, content_type = build_template_csv(**arguments), filetypes.CSV
+        school = request_tenant(request)
+        build, content_type = (
+            (build_template_xlsx, filetypes.XLSX)
+            if self.kind == "xlsx"
+            else (build_template_csv, filetypes.CSV)
+        )
+        body = build(
+            catalogue=catalogue_for_year(period.year),
+            school_name=school.name_vi,
+            period_code=period.code,
+            values=values_of(period=period).values,
+            language=current_language(),
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{school.schema_name}-{period.code}.{self.kind}"'
@@ -90,7 +91,7 @@ class UploadView(APIView):
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
         data, name, dry_run, version = read_upload(request, "school")
         result = upload_process(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             data=data,
             filename=name,

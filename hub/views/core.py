@@ -2,24 +2,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from administration.selectors import is_department_admin
+from hub.http import HubRequest
 from tenants.selectors import user_leads_a_cluster, user_schools
 from tenants.services import school_host
 
 
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HubRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    tenant = request.tenant  # type: ignore[attr-defined]
+def home(request: HubRequest) -> HttpResponse:
+    tenant = request.tenant
     memberships = user_schools(request.user)  # type: ignore[arg-type]
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"

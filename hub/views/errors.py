@@ -10,10 +10,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 
 from core.errors import DomainError, ForbiddenError, NotFoundError
+from hub.http import HubRequest
 
 Answer = TypeVar("Answer", bound=HttpResponseBase)
 
@@ -35,7 +36,7 @@ def page(view: Callable[..., Answer]) -> Callable[..., Answer | HttpResponse]:
     never a 500."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Answer | HttpResponse:
+    def wrapped(request: HubRequest, *args: Any, **kwargs: Any) -> Answer | HttpResponse:
         with http_errors():
             try:
                 return view(request, *args, **kwargs)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from aggregation.transforms import completeness
 from catalogue.models import Period
 from core.errors import DomainError
+from hub.http import HubRequest
 from hub.views.cluster.common import (
     ROLE_LABELS,
     Viewer,
@@ -134,7 +135,7 @@ def _seats(members: Sequence[ClusterMembership]) -> dict[str, ClusterSeats]:
 
 
 def board_rows(
-    request: HttpRequest, viewer: Viewer, snapshot: Mapping[str, Any] | None
+    request: HubRequest, viewer: Viewer, snapshot: Mapping[str, Any] | None
 ) -> list[BoardRow]:
     members = cluster_members(cluster=viewer.cluster, year=viewer.period.year)
     slugs = [m.school.schema_name for m in members]
@@ -193,7 +194,7 @@ def board_counts(rows: Sequence[BoardRow]) -> list[dict[str, Any]]:
 
 @require_POST
 def cluster_review_submission(
-    request: HttpRequest, cluster_slug: str, period_code: str, school: str
+    request: HubRequest, cluster_slug: str, period_code: str, school: str
 ) -> HttpResponse:
     """Accept or return a member's submitted report from the board. Who may is the
     review policy's answer (`submissions.review_policy`), as over the API."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from aggregation.models import Basis
 from catalogue.models import Period
 from catalogue.selectors import period_get
 from core.language import pick
+from hub.http import HubRequest
 from hub.views.errors import http_errors
 from reviews.models import JobStatus, Section
 from submissions.models import Channel
@@ -88,7 +89,7 @@ class Viewer:
         return {"cluster_slug": self.cluster.slug, "period_code": self.period.code}
 
 
-def open_viewer(request: HttpRequest, cluster_slug: str, period_code: str) -> Viewer:
+def open_viewer(request: HubRequest, cluster_slug: str, period_code: str) -> Viewer:
     """The cluster and period named in the URL, and the user's role in them; 404 for
     an unknown cluster or period or a host outside the cluster, ForbiddenError (403)
     for a user who may not read the cluster's pages."""
@@ -97,7 +98,7 @@ def open_viewer(request: HttpRequest, cluster_slug: str, period_code: str) -> Vi
         raise Http404(_("Không có cụm %(slug)s.") % {"slug": cluster_slug})
     with http_errors():
         period = period_get(period_code)
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = request.tenant
     on_school_host = tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
     if on_school_host and not school_in_cluster(school=tenant, cluster=cluster, year=period.year):
         raise Http404(_("Trường này không thuộc cụm trong năm %(year)s.") % {"year": period.year})
@@ -122,7 +123,7 @@ def page_url(viewer: Viewer, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def page_actor(request: HttpRequest) -> Actor:
+def page_actor(request: HubRequest) -> Actor:
     return Actor(
         user_id=request.user.pk, username=request.user.get_username(), channel=Channel.PAGE
     )
@@ -132,7 +133,7 @@ def newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def school_url(request: HttpRequest, slug: str, path: str) -> str:
+def school_url(request: HubRequest, slug: str, path: str) -> str:
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     return f"{request.scheme}://{school_host(slug)}{suffix}{path}"

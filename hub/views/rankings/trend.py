@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from hub.charts import line_chart
+from hub.http import HubRequest
 from hub.views.errors import page
 from hub.views.rankings.common import common, export_url, wants_xlsx, xlsx
 from rankings.access import department_access
@@ -14,7 +15,7 @@ from rankings.selectors import names, trend_view
 
 
 @page
-def trend_page(request: HttpRequest, school: str) -> HttpResponse:
+def trend_page(request: HubRequest, school: str) -> HttpResponse:
     points = trend_view(user=request.user, school=school)
     who = names()
     if wants_xlsx(request):

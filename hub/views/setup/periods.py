@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from administration import selectors, services
 from catalogue.selectors import period_get
 from core.errors import DomainError
 from core.language import pick
+from hub.http import HubRequest
 from hub.views.setup.common import (
     actor,
     admin_page,
@@ -52,7 +53,7 @@ class ExtensionForm(forms.Form):
 
 
 def _render(
-    request: HttpRequest, *, status: int = 200, extension_form: ExtensionForm | None = None
+    request: HubRequest, *, status: int = 200, extension_form: ExtensionForm | None = None
 ) -> HttpResponse:
     periods = [
         {
@@ -91,13 +92,13 @@ def _render(
 
 @require_GET
 @admin_page
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HubRequest) -> HttpResponse:
     return _render(request)
 
 
 @require_POST
 @admin_page
-def update(request: HttpRequest, code: str) -> HttpResponse:
+def update(request: HubRequest, code: str) -> HttpResponse:
     period = period_get(code)
     form = PeriodForm(request.POST, prefix=period.code)
     if not form.is_valid():
@@ -112,7 +113,7 @@ def update(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @admin_page
-def extend(request: HttpRequest) -> HttpResponse:
+def extend(request: HubRequest) -> HttpResponse:
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _render(request, status=invalid(request, form), extension_form=form)

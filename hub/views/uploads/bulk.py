@@ -9,13 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from catalogue.selectors import catalogue_for_year
 from core.language import current_language, pick
+from hub.http import HubRequest
 from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
@@ -71,7 +72,7 @@ def _groups(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _render(
-    request: HttpRequest,
+    request: HubRequest,
     *,
     result: BulkResult | None = None,
     file_name: str = "",
@@ -112,7 +113,7 @@ def _status(result: BulkResult) -> int:
 
 @require_http_methods(["GET", "POST"])
 @page
-def bulk_upload_page(request: HttpRequest) -> HttpResponse:
+def bulk_upload_page(request: HubRequest) -> HttpResponse:
     """Many schools and periods from one long file: dry run, then confirm."""
     if not selectors.bulk_may_use(request.user):
         raise PermissionDenied
@@ -139,7 +140,7 @@ def bulk_upload_page(request: HttpRequest) -> HttpResponse:
     return _render(request, result=result, file_name=name, status=_status(result))
 
 
-def _confirm(request: HttpRequest, user: User) -> HttpResponse:
+def _confirm(request: HubRequest, user: User) -> HttpResponse:
     upload_id = posted_int(request, "upload")
     if upload_id is None:
         return HttpResponseBadRequest(_("Thiếu tệp hoặc phiên bản của lần chạy thử."))

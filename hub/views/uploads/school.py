@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +17,7 @@ from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_get
 from core.errors import ConflictError
 from core.language import current_language
+from hub.http import HubRequest, page_access
 from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
@@ -50,8 +51,8 @@ def _outcome(dry_run: bool, applied: bool, summary: Mapping[str, Any]) -> tuple[
     return "refused", _("Chưa cập nhật (xung đột)")
 
 
-def _school_access(request: HttpRequest, period: Period) -> None:
-    access = request.access  # type: ignore[attr-defined]
+def _school_access(request: HubRequest, period: Period) -> None:
+    access = page_access(request)
     # Only the school's own editors and approvers: the department and the cluster's
     # reviewers read the report but never change its figures.
     if not (access.can_read_review(period.year) and access.can_edit):
@@ -65,7 +66,7 @@ def _lock(period: Period) -> str | None:
     )
 
 
-def _actor(request: HttpRequest) -> Actor:
+def _actor(request: HubRequest) -> Actor:
     user = request_user(request)
     return Actor(user_id=user.pk, username=user.get_username(), channel=Channel.UPLOAD)
 
@@ -94,7 +95,7 @@ def _history(period: Period) -> list[dict[str, Any]]:
 
 
 def _render(
-    request: HttpRequest,
+    request: HubRequest,
     period: Period,
     *,
     result: UploadResult | None = None,
@@ -131,7 +132,7 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 @page
-def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
+def upload_page(request: HubRequest, period_code: str) -> HttpResponse:
     """Templates to download, the upload form, the dry run's result, the history.
 
     POST without `action` (or "dry_run") reads a new file; "confirm" applies a dry run
@@ -160,7 +161,7 @@ def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
         return _render(request, period, problem=refusal, status=400)
     name = posted.name or "upload"
     result = upload_process(
-        school=request.tenant,  # type: ignore[attr-defined]
+        school=request.tenant,
         period=period,
         data=data,
         filename=name,
@@ -173,7 +174,7 @@ def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
     )
 
 
-def _from_kept_file(request: HttpRequest, period: Period, *, confirm: bool) -> HttpResponse:
+def _from_kept_file(request: HubRequest, period: Period, *, confirm: bool) -> HttpResponse:
     upload_id = posted_int(request, "upload")
     version = posted_int(request, "version")
     if upload_id is None or (confirm and version is None):
@@ -197,7 +198,7 @@ def _from_kept_file(request: HttpRequest, period: Period, *, confirm: bool) -> H
         )
     try:
         result = upload_process(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request.tenant,
             period=period,
             data=data,
             filename=kept.original_name,
@@ -243,10 +244,10 @@ def _already_applied(kept: Upload) -> str:
 
 @require_GET
 @page
-def upload_file(request: HttpRequest, period_code: str, upload_id: int) -> FileResponse:
+def upload_file(request: HubRequest, period_code: str, upload_id: int) -> FileResponse:
     """The original file as received: for the school's own users only."""
     period = period_get(period_code)
-    access = request.access  # type: ignore[attr-defined]
+    access = page_access(request)
     if access.school_role is None:
         raise PermissionDenied
     kept = selectors.upload_of(period=period, upload_id=upload_id)
