@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
-from django.utils import timezone
+from django.contrib.auth.models import AbstractBaseUser
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
-from knox.settings import knox_settings
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from api.permissions import request_access, request_tenant
 from hub.lockout import LOCKED_STATUS, lockout_message
 from tenants.selectors import department_membership, user_schools
+from tenants.tokens import token_issue, token_revoke, token_revoke_all
 
 
 class TokenView(APIView):
@@ -40,10 +42,8 @@ class TokenView(APIView):
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": lockout_message()}, status=LOCKED_STATUS)
             return Response(credentials.errors, status=400)
-        user = credentials.validated_data["user"]
-        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
-        instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
-        return Response({"token": token, "expiry": instance.expiry})
+        token, expiry = token_issue(user=credentials.validated_data["user"])
+        return Response({"token": token, "expiry": expiry})
 
 
 class TokenRevokeView(APIView):
@@ -54,7 +54,7 @@ class TokenRevokeView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         # knox's authentication puts the AuthToken used for this request here.
-        request.auth.delete()  # type: ignore[union-attr]
+        token_revoke(token=cast(AuthToken, request.auth))
         return Response(status=204)
 
 
@@ -65,7 +65,7 @@ class TokenRevokeAllView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        AuthToken.objects.filter(user=request.user).delete()
+        token_revoke_all(user=cast(AbstractBaseUser, request.user))
         return Response(status=204)
 
 

@@ -30,7 +30,7 @@ from tenants.access import (
     school_in_cluster,
 )
 from tenants.models import Cluster, ClusterRole
-from tenants.selectors import cluster_by_slug
+from tenants.selectors import cluster_get
 from tenants.services import school_host
 
 if TYPE_CHECKING:
@@ -93,10 +93,8 @@ def open_viewer(request: HubRequest, cluster_slug: str, period_code: str) -> Vie
     """The cluster and period named in the URL, and the user's role in them; 404 for
     an unknown cluster or period or a host outside the cluster, ForbiddenError (403)
     for a user who may not read the cluster's pages."""
-    cluster = cluster_by_slug(cluster_slug)
-    if cluster is None:
-        raise Http404(_("Không có cụm %(slug)s.") % {"slug": cluster_slug})
     with http_errors():
+        cluster = cluster_get(cluster_slug)
         period = period_get(period_code)
     tenant = request.tenant
     on_school_host = tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
