@@ -1,6 +1,7 @@
 """The pages' one mapping of domain refusals (core.errors) to HTTP: ForbiddenError is
-the hub's 403 page, NotFoundError its 404 page, any other DomainError a plain 400.
-The API's twin is api.errors.exception_handler."""
+the hub's 403 page, NotFoundError its 404 page, ConflictError a 409 and any other
+DomainError a 400, as api.errors.exception_handler answers over the API. A page that
+shows a refusal on the form itself catches it first; this is what is left."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 
-from core.errors import DomainError, ForbiddenError, NotFoundError
+from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from hub.http import HubRequest
 
+PLAIN = "text/plain; charset=utf-8"
 Answer = TypeVar("Answer", bound=HttpResponseBase)
 
 
@@ -32,8 +34,8 @@ def http_errors() -> Iterator[None]:
 
 
 def page(view: Callable[..., Answer]) -> Callable[..., Answer | HttpResponse]:
-    """A page view whose domain refusals become the hub's 403/404 pages or a 400,
-    never a 500."""
+    """A page view whose domain refusals become the hub's 403/404 pages, a 409 or a
+    400, never a 500."""
 
     @wraps(view)
     def wrapped(request: HubRequest, *args: Any, **kwargs: Any) -> Answer | HttpResponse:
@@ -43,6 +45,11 @@ def page(view: Callable[..., Answer]) -> Callable[..., Answer | HttpResponse]:
             except (ForbiddenError, NotFoundError):
                 raise
             except DomainError as error:
-                return HttpResponseBadRequest(error.message)
+                # Plain text: a message may quote what the user typed.
+                return HttpResponse(
+                    error.message,
+                    status=409 if isinstance(error, ConflictError) else 400,
+                    content_type=PLAIN,
+                )
 
     return wrapped
