@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, cast
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -27,6 +29,14 @@ class _OnHost(Protocol):
 def request_tenant(request: Request) -> School:
     """The school whose host this is (the public tenant on the hub's own host)."""
     return cast(_OnHost, request).tenant
+
+
+def request_user(request: Request) -> User:
+    """The authenticated user (HostAccess has let only them through); 401 otherwise."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user
 
 
 def request_access(request: Request) -> Access:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import serializers
@@ -13,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import request_access, request_tenant
+from api.permissions import request_access, request_tenant, request_user
 from hub.lockout import LOCKED_STATUS, lockout_message
 from tenants.selectors import department_membership, user_schools
 from tenants.tokens import token_issue, token_revoke, token_revoke_all
@@ -65,7 +64,7 @@ class TokenRevokeAllView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        token_revoke_all(user=cast(AbstractBaseUser, request.user))
+        token_revoke_all(user=request_user(request))
         return Response(status=204)
 
 
@@ -91,9 +90,9 @@ class MeView(APIView):
         is_public = tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
         data = {
             "username": request.user.get_username(),
-            "full_name": request.user.get_full_name(),  # type: ignore[union-attr]
+            "full_name": request_user(request).get_full_name(),
             "department": department_membership(request.user) is not None,
-            "memberships": user_schools(request.user),  # type: ignore[arg-type]
+            "memberships": user_schools(request_user(request)),
             "tenant": {
                 "schema": tenant.schema_name,
                 "name": tenant.name_vi,

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from aggregation.models import Basis
 from aggregation.selectors import academy_view, cluster_basis, snapshot_for_viewer, snapshot_read
 from aggregation.services import cluster_basis_set
-from api.permissions import request_access
+from api.permissions import request_access, request_user
 from catalogue.models import Period
 from catalogue.selectors import period_get
 from core.errors import ForbiddenError, NotFoundError
@@ -38,7 +38,7 @@ def open_cluster(request: Request, cluster_slug: str, period_code: str) -> Opene
     cluster = cluster_get(cluster_slug)
     period = period_get(period_code)
     role = cluster_viewer_role(
-        user=request.user,  # type: ignore[arg-type]
+        user=request_user(request),
         cluster=cluster,
         year=period.year,
         is_department=request_access(request).is_department,  # known from the permission
@@ -125,7 +125,7 @@ class SnapshotView(APIView):
         data = snapshot_read(cluster=cluster, period=period, basis=basis or selected)
         if data is None:
             raise NotFoundError(_("Chưa có số liệu tổng hợp cho cụm trong kỳ này."))
-        own_schools = user_school_slugs(request.user)  # type: ignore[arg-type]
+        own_schools = user_school_slugs(request_user(request))
         visible = snapshot_for_viewer(data, viewer_role=role, own_schools=own_schools)
         return Response({**visible, "basis_selected": selected})
 

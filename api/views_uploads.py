@@ -11,7 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import PublicHostOnly, SchoolHostOnly, request_access, request_tenant
+from api.permissions import (
+    PublicHostOnly,
+    SchoolHostOnly,
+    request_access,
+    request_tenant,
+    request_user,
+)
 from api.views_submissions import api_actor
 from catalogue.selectors import catalogue_for_year, period_get
 from core import filetypes
@@ -112,7 +118,7 @@ class BulkUploadView(APIView):
     def post(self, request: Request) -> Response:
         data, name, dry_run, _version = read_upload(request, "bulk")
         result = bulk_process(
-            user=request.user,  # type: ignore[arg-type]
+            user=request_user(request),
             data=data,
             filename=name,
             dry_run=dry_run,

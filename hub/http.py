@@ -9,6 +9,7 @@ twin (DRF's Request) is in api.permissions.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
@@ -27,3 +28,12 @@ def page_access(request: HubRequest) -> Access:
     if request.access is None:  # no tenant: never a page's case
         raise PermissionDenied
     return request.access
+
+
+def page_user(request: HubRequest) -> User:
+    """The signed-in user; the access middleware has already sent anyone else to sign
+    in, so on a page this refuses (403) only what cannot happen."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -16,7 +16,7 @@ from aggregation.models import Basis
 from catalogue.models import Period
 from catalogue.selectors import period_get
 from core.language import pick
-from hub.http import HubRequest
+from hub.http import HubRequest, page_user
 from hub.views.errors import http_errors
 from reviews.models import JobStatus, Section
 from submissions.models import Channel
@@ -100,7 +100,7 @@ def open_viewer(request: HubRequest, cluster_slug: str, period_code: str) -> Vie
     on_school_host = tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
     if on_school_host and not school_in_cluster(school=tenant, cluster=cluster, year=period.year):
         raise Http404(_("Trường này không thuộc cụm trong năm %(year)s.") % {"year": period.year})
-    role = cluster_viewer_role(user=request.user, cluster=cluster, year=period.year)  # type: ignore[arg-type]
+    role = cluster_viewer_role(user=page_user(request), cluster=cluster, year=period.year)
     with http_errors():
         role = require_cluster_reader(role, year=period.year)
     return Viewer(cluster=cluster, period=period, role=role, on_school_host=on_school_host)

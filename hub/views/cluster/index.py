@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from aggregation.selectors import snapshot_pairs
 from catalogue.models import Period
 from catalogue.selectors import periods_list
-from hub.http import HubRequest
+from hub.http import HubRequest, page_user
 from hub.views.cluster.common import ROLE_LABELS, cluster_name, period_label
 from tenants.access import DEPARTMENT, reviewer_memberships
 from tenants.models import Cluster, School
@@ -50,6 +50,7 @@ def cluster_links(
 @require_GET
 def cluster_index(request: HubRequest) -> HttpResponse:
     """The hub host's list of cluster pages (the department's way in)."""
-    is_department = department_membership(request.user) is not None  # type: ignore[arg-type]
-    links = cluster_links(user=request.user, department=is_department)
+    user = page_user(request)
+    is_department = department_membership(user) is not None
+    links = cluster_links(user=user, department=is_department)
     return render(request, "cluster/index.html", {"links": links})

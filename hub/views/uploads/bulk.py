@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalogue.selectors import catalogue_for_year
 from core.language import current_language, pick
-from hub.http import HubRequest
+from hub.http import HubRequest, page_user
 from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
@@ -25,7 +25,6 @@ from hub.views.uploads.common import (
     posted_int,
     problem_rows,
     read_posted,
-    request_user,
 )
 from imports import selectors
 from imports.services import BulkResult, bulk_process
@@ -79,7 +78,7 @@ def _render(
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     is_department = department_membership(user) is not None
     confirmable = bool(
         result is not None
@@ -119,7 +118,7 @@ def bulk_upload_page(request: HubRequest) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return _render(request)
-    user = request_user(request)
+    user = page_user(request)
     action = request.POST.get("action", "dry_run")
     if action == "confirm":
         return _confirm(request, user)

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 
 from catalogue.models import Period
@@ -23,13 +21,6 @@ def megabytes(limit: int) -> int:
 
 def period_label(period: Period) -> str:
     return pick(period.label_vi, period.label_en)
-
-
-def request_user(request: HubRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # the access middleware already sent them to login
-        raise PermissionDenied
-    return user
 
 
 def read_posted(file: UploadedFile, kind: UploadKind) -> tuple[bytes | None, str]:

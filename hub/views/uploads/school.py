@@ -17,7 +17,7 @@ from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year, period_get
 from core.errors import ConflictError
 from core.language import current_language
-from hub.http import HubRequest, page_access
+from hub.http import HubRequest, page_access, page_user
 from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
@@ -26,7 +26,6 @@ from hub.views.uploads.common import (
     posted_int,
     problem_rows,
     read_posted,
-    request_user,
 )
 from submissions import selectors
 from submissions.models import Channel, Status, Submission, Upload
@@ -67,7 +66,7 @@ def _lock(period: Period) -> str | None:
 
 
 def _actor(request: HubRequest) -> Actor:
-    user = request_user(request)
+    user = page_user(request)
     return Actor(user_id=user.pk, username=user.get_username(), channel=Channel.UPLOAD)
 
 
@@ -181,7 +180,7 @@ def _from_kept_file(request: HubRequest, period: Period, *, confirm: bool) -> Ht
         return HttpResponseBadRequest(_("Thiếu tệp hoặc phiên bản của lần chạy thử."))
     # A dry run is confirmed by the person who saw it; the schema keeps it in this school.
     kept = selectors.dry_run_of(
-        period=period, upload_id=upload_id, username=request_user(request).get_username()
+        period=period, upload_id=upload_id, username=page_user(request).get_username()
     )
     if kept is None:
         raise Http404(_("Không có lần tải tệp này."))
