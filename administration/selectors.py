@@ -56,13 +56,6 @@ def user_by_username(username: str) -> User:
     return user
 
 
-def period_by_code_or_404(code: str) -> Period:
-    period = Period.objects.filter(code=code).first()
-    if period is None:
-        raise NotFoundError(_("Không có kỳ báo cáo %(period)s.") % {"period": code})
-    return period
-
-
 def cluster_members(*, cluster: Cluster, year: int) -> list[dict[str, Any]]:
     """The cluster's schools that year: lead first, then the standing deputy, deputies
     and members, each with its role."""

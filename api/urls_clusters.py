@@ -4,6 +4,7 @@ from django.urls import path
 
 from api.views_clusters import AcademyView, BasisView, SnapshotView
 from api.views_reviews import (
+    NarrativeSectionView,
     NarrativesPrefillView,
     NarrativesView,
     ReportDetailView,
@@ -24,7 +25,7 @@ cluster_patterns = [
     ),
     path(
         CLUSTER_PERIOD + "narratives/<str:section>/",
-        NarrativesView.as_view(),
+        NarrativeSectionView.as_view(),
         name="api-narrative-section",
     ),
     path(CLUSTER_PERIOD + "reports/", ReportListView.as_view(), name="api-reports"),

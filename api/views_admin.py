@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 from administration import selectors, services
 from administration.decision_file import read_rows
 from administration.services import DepartmentRole, MemberLine
+from api.permissions import request_tenant
+from catalogue.selectors import period_get
 from tenants.models import ClusterRole, School, SchoolRole
 
 
@@ -32,7 +34,7 @@ class DepartmentAdminOnly(BasePermission):
     message = "Chỉ quản trị viên của Vụ mới thiết lập được năm học."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        on_public = request.tenant.schema_name == settings.PUBLIC_SCHEMA_NAME  # type: ignore[attr-defined]
+        on_public = request_tenant(request).schema_name == settings.PUBLIC_SCHEMA_NAME
         return on_public and selectors.is_department_admin(request.user)
 
 
@@ -304,10 +306,10 @@ class PeriodAdminView(AdminView):
         closes_on = serializers.DateField(required=False)
 
     def get(self, request: Request, code: str) -> Response:
-        return Response(period_out(selectors.period_by_code_or_404(code)))
+        return Response(period_out(period_get(code)))
 
     def patch(self, request: Request, code: str) -> Response:
-        period = selectors.period_by_code_or_404(code)
+        period = period_get(code)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         period = services.period_update(
@@ -327,7 +329,7 @@ class DeadlineExtensionView(AdminView):
         reason = serializers.CharField()
 
     def post(self, request: Request, code: str) -> Response:
-        period = selectors.period_by_code_or_404(code)
+        period = period_get(code)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         extension = services.deadline_extend(

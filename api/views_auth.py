@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
-from knox.settings import knox_settings
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import request_access
+from api.permissions import request_access, request_tenant, request_user
 from hub.lockout import LOCKED_STATUS, lockout_message
 from tenants.selectors import department_membership, user_schools
+from tenants.tokens import token_issue, token_revoke, token_revoke_all
 
 
 class TokenView(APIView):
@@ -40,10 +41,8 @@ class TokenView(APIView):
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": lockout_message()}, status=LOCKED_STATUS)
             return Response(credentials.errors, status=400)
-        user = credentials.validated_data["user"]
-        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
-        instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
-        return Response({"token": token, "expiry": instance.expiry})
+        token, expiry = token_issue(user=credentials.validated_data["user"])
+        return Response({"token": token, "expiry": expiry})
 
 
 class TokenRevokeView(APIView):
@@ -54,7 +53,7 @@ class TokenRevokeView(APIView):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
         # knox's authentication puts the AuthToken used for this request here.
-        request.auth.delete()  # type: ignore[union-attr]
+        token_revoke(token=cast(AuthToken, request.auth))
         return Response(status=204)
 
 
@@ -65,7 +64,7 @@ class TokenRevokeAllView(APIView):
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request) -> Response:
-        AuthToken.objects.filter(user=request.user).delete()
+        token_revoke_all(user=request_user(request))
         return Response(status=204)
 
 
@@ -86,14 +85,14 @@ class MeOutput(serializers.Serializer):
 class MeView(APIView):
     @extend_schema(responses=MeOutput)
     def get(self, request: Request) -> Response:
-        tenant = request.tenant  # type: ignore[attr-defined]
+        tenant = request_tenant(request)
         access = request_access(request)
         is_public = tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
         data = {
             "username": request.user.get_username(),
-            "full_name": request.user.get_full_name(),  # type: ignore[union-attr]
+            "full_name": request_user(request).get_full_name(),
             "department": department_membership(request.user) is not None,
-            "memberships": user_schools(request.user),  # type: ignore[arg-type]
+            "memberships": user_schools(request_user(request)),
             "tenant": {
                 "schema": tenant.schema_name,
                 "name": tenant.name_vi,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -12,32 +14,40 @@ from rest_framework.views import APIView
 from aggregation.models import Basis
 from aggregation.selectors import academy_view, cluster_basis, snapshot_for_viewer, snapshot_read
 from aggregation.services import cluster_basis_set
-from api.permissions import request_access
-from api.views_submissions import resolve_period
+from api.permissions import request_access, request_user
+from catalogue.models import Period
+from catalogue.selectors import period_get
 from core.errors import ForbiddenError, NotFoundError
 from tenants.access import cluster_viewer_role, require_cluster_lead
 from tenants.models import Cluster
-from tenants.selectors import cluster_by_slug, department_membership, user_school_slugs
+from tenants.selectors import cluster_get, department_membership, user_school_slugs
 
 
-def cluster_or_404(slug: str) -> Cluster:
-    cluster = cluster_by_slug(slug)
-    if cluster is None:
-        raise NotFoundError(_("Không có cụm %(slug)s.") % {"slug": slug})
-    return cluster
+@dataclass(frozen=True)
+class OpenedCluster:
+    cluster: Cluster
+    period: Period
+    role: str
 
 
-def viewer_role_or_403(request: Request, cluster: Cluster, year: int) -> str:
-    """The user's role in the cluster that year (`tenants.access.cluster_viewer_role`)."""
+def open_cluster(request: Request, cluster_slug: str, period_code: str) -> OpenedCluster:
+    """The cluster and period named in the URL and the user's role in the cluster that
+    year (`tenants.access.cluster_viewer_role`): NotFoundError for an unknown cluster or
+    period, ForbiddenError for a user with no role. The pages' twin is
+    hub.views.cluster.common.open_viewer."""
+    cluster = cluster_get(cluster_slug)
+    period = period_get(period_code)
     role = cluster_viewer_role(
-        user=request.user,  # type: ignore[arg-type]
+        user=request_user(request),
         cluster=cluster,
-        year=year,
+        year=period.year,
         is_department=request_access(request).is_department,  # known from the permission
     )
     if role is None:
-        raise ForbiddenError(_("Bạn không thuộc cụm này trong năm %(year)s.") % {"year": year})
-    return role
+        raise ForbiddenError(
+            _("Bạn không thuộc cụm này trong năm %(year)s.") % {"year": period.year}
+        )
+    return OpenedCluster(cluster=cluster, period=period, role=role)
 
 
 STATES = ("complete", "partial", "missing", "not_reported", "not_applicable")
@@ -105,9 +115,9 @@ class SnapshotView(APIView):
         responses=SnapshotOutput,
     )
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        role = viewer_role_or_403(request, cluster, period.year)
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        role = opened.role
         basis = request.query_params.get("basis") or None
         if basis is not None and basis not in Basis.values:
             raise NotFoundError(_("Cơ sở số liệu không hợp lệ: %(basis)s") % {"basis": basis})
@@ -115,7 +125,7 @@ class SnapshotView(APIView):
         data = snapshot_read(cluster=cluster, period=period, basis=basis or selected)
         if data is None:
             raise NotFoundError(_("Chưa có số liệu tổng hợp cho cụm trong kỳ này."))
-        own_schools = user_school_slugs(request.user)  # type: ignore[arg-type]
+        own_schools = user_school_slugs(request_user(request))
         visible = snapshot_for_viewer(data, viewer_role=role, own_schools=own_schools)
         return Response({**visible, "basis_selected": selected})
 
@@ -130,9 +140,9 @@ class BasisView(APIView):
 
     @extend_schema(request=BasisInput, responses=BasisInput)
     def put(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        require_cluster_lead(opened.role)
         data = BasisInput(data=request.data)
         data.is_valid(raise_exception=True)
         state = cluster_basis_set(
@@ -146,7 +156,7 @@ class AcademyView(APIView):
     def get(self, request: Request, period_code: str) -> Response:
         if department_membership(request.user) is None:
             raise ForbiddenError(_("Chỉ Vụ Các trường chính trị xem được số liệu toàn quốc."))
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         basis = request.query_params.get("basis") or Basis.SUBMITTED
         if basis == "accepted":
             return Response(academy_view(period=period, basis="accepted"))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
-from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.views_clusters import cluster_or_404, viewer_role_or_403
-from api.views_submissions import resolve_period
+from api.views_clusters import open_cluster
 from core import filetypes
+from core.language import current_language
 from reviews.models import JobStatus, ReportJob, Section
 from reviews.selectors import narratives_of, report_is_out_of_date, report_job_of, report_jobs
 from reviews.services import cluster_narrative_save, cluster_narratives_prefill, report_request
@@ -50,9 +49,9 @@ def job_state(request: Request, job: ReportJob) -> dict[str, object]:
 class ReportListView(APIView):
     @extend_schema(request=ReportInput)
     def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        require_report_generator(viewer_role_or_403(request, cluster, period.year))
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        require_report_generator(opened.role)
         data = ReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         job = report_request(
@@ -64,17 +63,17 @@ class ReportListView(APIView):
         return Response(job_state(request, job), status=status.HTTP_201_CREATED)
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        require_cluster_reader(opened.role, year=period.year)
         jobs = report_jobs(cluster=cluster, period=period)
         return Response([job_state(request, job) for job in jobs])
 
 
 def readable_job(request: Request, cluster_slug: str, period_code: str, job_id: int) -> ReportJob:
-    cluster = cluster_or_404(cluster_slug)
-    period = resolve_period(period_code)
-    require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
+    opened = open_cluster(request, cluster_slug, period_code)
+    cluster, period = opened.cluster, opened.period
+    require_cluster_reader(opened.role, year=period.year)
     job = report_job_of(cluster=cluster, period=period, job_id=job_id)
     if job is None:
         raise Http404
@@ -100,7 +99,7 @@ class ReportFileView(APIView):
         stored = getattr(job, kind, None) if kind in CONTENT_TYPES else None
         if not stored:
             raise Http404
-        language = get_language() or "vi"
+        language = current_language()
         name = (
             f"bao-cao-{job.cluster.slug}-{job.period.code}-{job.number:02d}.{kind}"
             if language == "vi"
@@ -121,12 +120,13 @@ class NarrativeInput(serializers.Serializer):
 
 
 class NarrativesView(APIView):
-    """The report's editable sections: the lead writes, deputies and the department read."""
+    """The report's editable sections, each with its version: the cluster's readers
+    read them here; the lead writes one at a time (NarrativeSectionView)."""
 
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        require_cluster_reader(opened.role, year=period.year)
         existing = narratives_of(cluster=cluster, period=period)
         return Response(
             {
@@ -138,11 +138,16 @@ class NarrativesView(APIView):
             }
         )
 
+
+class NarrativeSectionView(APIView):
+    """One section of the report's text: the lead saves it (a stale version is refused);
+    reading is the whole set's (NarrativesView), so GET here is 405."""
+
     @extend_schema(request=NarrativeInput)
     def put(self, request: Request, cluster_slug: str, period_code: str, section: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        require_cluster_lead(opened.role)
         data = NarrativeInput(data=request.data)
         data.is_valid(raise_exception=True)
         narrative = cluster_narrative_save(
@@ -158,9 +163,9 @@ class NarrativesView(APIView):
 
 class NarrativesPrefillView(APIView):
     def post(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster = cluster_or_404(cluster_slug)
-        period = resolve_period(period_code)
-        require_cluster_lead(viewer_role_or_403(request, cluster, period.year))
+        opened = open_cluster(request, cluster_slug, period_code)
+        cluster, period = opened.cluster, opened.period
+        require_cluster_lead(opened.role)
         filled = cluster_narratives_prefill(
             cluster=cluster, period=period, username=request.user.get_username()
         )

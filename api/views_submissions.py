@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -10,10 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import SchoolHostOnly, request_access
+from api.permissions import SchoolHostOnly, request_access, request_tenant
 from catalogue.models import Period
-from catalogue.selectors import period_by_code
-from core.errors import ForbiddenError, NotFoundError
+from catalogue.selectors import period_get
+from core.errors import ForbiddenError
 from core.language import current_language
 from submissions import selectors
 from submissions.models import Channel
@@ -28,25 +27,20 @@ from submissions.services import (
 )
 
 
-def resolve_period(code: str) -> Period:
-    period = period_by_code(code)
-    if period is None:
-        raise NotFoundError(_("Không có kỳ báo cáo %(code)s.") % {"code": code})
-    return period
-
-
 def api_actor(request: Request) -> Actor:
     return Actor(user_id=request.user.pk, username=request.user.get_username(), channel=Channel.API)
 
 
 def submission_state(request: Request, period: Period) -> dict[str, object]:
     """The whole state of a school's submission for a period, as the API shows it."""
-    language = get_language() or "vi"
+    language = current_language()
     submission = selectors.submission_of(period=period)
     current = selectors.values_of(period=period)
-    findings = submission_findings(school=request.tenant, period=period) if submission else []  # type: ignore[attr-defined]
+    findings = (
+        submission_findings(school=request_tenant(request), period=period) if submission else []
+    )
     return {
-        "school": request.tenant.schema_name,  # type: ignore[attr-defined]
+        "school": request_tenant(request).schema_name,
         "period": period.code,
         "status": submission.status if submission else "not_started",
         "version": submission.version if submission else 0,
@@ -97,20 +91,20 @@ class SubmissionView(APIView):
 
     @extend_schema(responses=SubmissionOutput)
     def get(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         return Response(submission_state(request, period))
 
     @extend_schema(request=SubmissionInput, responses=SubmissionOutput)
     def patch(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được sửa số liệu."))
         data = SubmissionInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_update(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             expected_version=data.validated_data["version"],
             changes=Changes(
@@ -130,16 +124,16 @@ class SubmitView(APIView):
 
     @extend_schema(request=None, responses=SubmissionOutput)
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được gửi báo cáo."))
         version = request.data.get("version") if hasattr(request.data, "get") else None
         submission_submit(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             actor=api_actor(request),
             expected_version=int(version) if version not in (None, "") else None,
-            language=get_language() or "vi",
+            language=current_language(),
         )
         return Response(submission_state(request, period))
 
@@ -156,11 +150,11 @@ class ReviewView(APIView):
     def post(self, request: Request, period_code: str) -> Response:
         # Who may decide is the review policy's answer, applied by the service (as on
         # the pages): a refusal is a ForbiddenError naming the rule.
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_review(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             actor=api_actor(request),
             accept=self.accept,
@@ -179,11 +173,11 @@ class ReopenView(APIView):
 
     @extend_schema(request=ReopenInput, responses=SubmissionOutput)
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         data = ReopenInput(data=request.data)
         data.is_valid(raise_exception=True)
         submission_reopen(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             actor=api_actor(request),
             reason=data.validated_data["reason"],
@@ -208,7 +202,7 @@ class AuditView(APIView):
 
     @extend_schema(responses=AuditOutput(many=True))
     def get(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         return Response(AuditOutput(selectors.audit_of(period=period), many=True).data)

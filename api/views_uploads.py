@@ -11,9 +11,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.permissions import PublicHostOnly, SchoolHostOnly, request_access
-from api.views_submissions import api_actor, resolve_period
-from catalogue.selectors import catalogue_for_year
+from api.permissions import (
+    PublicHostOnly,
+    SchoolHostOnly,
+    request_access,
+    request_tenant,
+    request_user,
+)
+from api.views_submissions import api_actor
+from catalogue.selectors import catalogue_for_year, period_get
 from core import filetypes
 from core.errors import DomainError, ForbiddenError
 from core.language import current_language
@@ -35,21 +41,22 @@ class TemplateView(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="XLSX or CSV template")})
     def get(self, request: Request, period_code: str) -> HttpResponse:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
-        school = request.tenant  # type: ignore[attr-defined]
-        arguments = {
-            "catalogue": catalogue_for_year(period.year),
-            "school_name": school.name_vi,
-            "period_code": period.code,
-            "values": values_of(period=period).values,
-            "language": current_language(),
-        }
-        if self.kind == "xlsx":
-            body, content_type = build_template_xlsx(**arguments), filetypes.XLSX
-        else:
-            body, content_type = build_template_csv(**arguments), filetypes.CSV
+        school = request_tenant(request)
+        build, content_type = (
+            (build_template_xlsx, filetypes.XLSX)
+            if self.kind == "xlsx"
+            else (build_template_csv, filetypes.CSV)
+        )
+        body = build(
+            catalogue=catalogue_for_year(period.year),
+            school_name=school.name_vi,
+            period_code=period.code,
+            values=values_of(period=period).values,
+            language=current_language(),
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{school.schema_name}-{period.code}.{self.kind}"'
@@ -85,12 +92,12 @@ class UploadView(APIView):
 
     @extend_schema(request={"multipart/form-data": UploadInput})
     def post(self, request: Request, period_code: str) -> Response:
-        period = resolve_period(period_code)
+        period = period_get(period_code)
         if not request_access(request).can_edit:
             raise ForbiddenError(_("Chỉ cán bộ của trường mới được tải số liệu lên."))
         data, name, dry_run, version = read_upload(request, "school")
         result = upload_process(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request_tenant(request),
             period=period,
             data=data,
             filename=name,
@@ -111,7 +118,7 @@ class BulkUploadView(APIView):
     def post(self, request: Request) -> Response:
         data, name, dry_run, _version = read_upload(request, "bulk")
         result = bulk_process(
-            user=request.user,  # type: ignore[arg-type]
+            user=request_user(request),
             data=data,
             filename=name,
             dry_run=dry_run,

@@ -9,6 +9,7 @@ token authentication happens inside DRF, after this middleware.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -16,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from tenants.access import access_for
+from hub.http import HubRequest
+from tenants.access import Access, access_for
 
 # Paths anyone may reach on any host: signing in, switching language, health, assets.
 OPEN_PREFIXES = (
@@ -34,14 +36,15 @@ class TenantAccessMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HubRequest) -> HttpResponse:
         tenant = getattr(request, "tenant", None)
         # Lazy: API requests authenticate inside DRF and compute their own.
-        request.access = (  # type: ignore[attr-defined]
-            SimpleLazyObject(lambda: access_for(user=request.user, tenant=tenant))
+        access = (
+            cast(Access, SimpleLazyObject(lambda: access_for(user=request.user, tenant=tenant)))
             if tenant
             else None
         )
+        request.access = access
         if tenant is None or request.path.startswith((*OPEN_PREFIXES, API_PREFIX)):
             return self.get_response(request)
         if tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
@@ -52,6 +55,6 @@ class TenantAccessMiddleware:
             return self.get_response(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.access.can_view:  # type: ignore[attr-defined]
+        if access is None or not access.can_view:
             raise PermissionDenied
         return self.get_response(request)

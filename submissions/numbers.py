@@ -156,13 +156,13 @@ _COUNTING_WORDS = frozenset(word for vi, _en in UNITS.values() for word in (vi, 
 
 
 def is_english(language: str) -> bool:
-    """True for "en", "en-us", "en_GB"...; every other language gets Vietnamese."""
+    """True for "en", "en-us", "en_GB"... (Problem.message and, until it moves to core.language,
+    submissions.validation); pages and the API ask core.language.current_language."""
     return language.lower().startswith("en")
 
 
 def format_number(value: int | float, language: str = "vi") -> str:
-    """`core.formatting.format_number`, for callers outside this module that still pass
-    "en-us" and the like; new code imports core.formatting."""
+    """Deprecated: for submissions.validation only, until it imports core.formatting."""
     return _format_number(value, "en" if is_english(language) else "vi")
 
 

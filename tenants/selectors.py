@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
 
+from core.errors import NotFoundError
 from tenants.models import (
     Cluster,
     ClusterMembership,
@@ -63,6 +65,15 @@ def user_leads_a_cluster(user: User) -> bool:
 
 def cluster_by_slug(slug: str) -> Cluster | None:
     return Cluster.objects.filter(slug=slug).first()
+
+
+def cluster_get(slug: str) -> Cluster:
+    """The cluster with this slug; NotFoundError (404 at the edges) when there is none.
+    The one lookup the pages and the API use for a cluster named in a URL."""
+    cluster = cluster_by_slug(slug)
+    if cluster is None:
+        raise NotFoundError(_("Không có cụm %(slug)s.") % {"slug": slug})
+    return cluster
 
 
 def clusters_by_id(ids: set[int]) -> dict[int, Cluster]:

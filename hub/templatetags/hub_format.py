@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
-from submissions.numbers import format_number
+from core.formatting import format_number
+from core.language import current_language
 
 register = template.Library()
 
@@ -23,11 +23,11 @@ def number(value: object) -> str:
         return ""
     if isinstance(value, str):
         try:
-            return format_number(int(value), get_language() or "vi")
+            return format_number(int(value), current_language())
         except ValueError:
             return value
     if isinstance(value, int | float):
-        return format_number(value, get_language() or "vi")
+        return format_number(value, current_language())
     return str(value)
 
 

@@ -113,16 +113,6 @@ class UploadRefused(ValueError):
 # --- Small helpers ---------------------------------------------------------------
 
 
-def _fmt_vi(number: int) -> str:
-    """12378 -> "12.378" (core.formatting, without the leading zero of counts)."""
-    return format_number(number, "vi")
-
-
-def _fmt_en(number: int) -> str:
-    """12378 -> "12,378"."""
-    return format_number(number, "en")
-
-
 def neutralise_text(text: str) -> str:
     """Prefix a single quote to text a spreadsheet would run as a formula."""
     if text and text.startswith(_FORMULA_TRIGGERS):
@@ -175,8 +165,8 @@ class _Problems:
                     None,
                     None,
                     None,
-                    f"… và {_fmt_vi(self.dropped)} vấn đề khác cùng loại.",
-                    f"… and {_fmt_en(self.dropped)} more.",
+                    f"… và {format_number(self.dropped, 'vi')} vấn đề khác cùng loại.",
+                    f"… and {format_number(self.dropped, 'en')} more.",
                 )
             )
             self.dropped = 0

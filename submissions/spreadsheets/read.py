@@ -13,6 +13,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from core.formatting import format_number
 from submissions.labels import normalise_label
 from submissions.spreadsheets.base import (
     _FORMULA_ELEMENT,
@@ -22,8 +23,6 @@ from submissions.spreadsheets.base import (
     Kind,
     UploadRefused,
     _cell_text,
-    _fmt_en,
-    _fmt_vi,
 )
 
 # --- Reading cells ---------------------------------------------------------------
@@ -55,15 +54,15 @@ class _Table:
 
 def _too_many_rows(name: str, limit: int) -> UploadRefused:
     return UploadRefused(
-        f"“{name}” có hơn {_fmt_vi(limit)} dòng; hãy kiểm tra lại tệp.",
-        f"“{name}” has more than {_fmt_en(limit)} rows; check the file.",
+        f"“{name}” có hơn {format_number(limit, 'vi')} dòng; hãy kiểm tra lại tệp.",
+        f"“{name}” has more than {format_number(limit, 'en')} rows; check the file.",
     )
 
 
 def _too_many_columns(name: str, limit: int) -> UploadRefused:
     return UploadRefused(
-        f"“{name}” có hơn {_fmt_vi(limit)} cột; hãy kiểm tra lại tệp.",
-        f"“{name}” has more than {_fmt_en(limit)} columns; check the file.",
+        f"“{name}” có hơn {format_number(limit, 'vi')} cột; hãy kiểm tra lại tệp.",
+        f"“{name}” has more than {format_number(limit, 'en')} columns; check the file.",
     )
 
 

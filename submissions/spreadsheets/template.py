@@ -15,6 +15,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from catalogue.spec import UNITS, Catalogue, IndicatorSpec
+from core.formatting import format_number
 from submissions.spreadsheets.base import (
     _FIRST_DATA_ROW,
     _HEADERS_EN,
@@ -25,8 +26,6 @@ from submissions.spreadsheets.base import (
     META_SHEET,
     TEMPLATE_FORMAT,
     TEMPLATE_SHEET,
-    _fmt_en,
-    _fmt_vi,
     neutralise_text,
 )
 
@@ -258,12 +257,14 @@ def build_template_xlsx(
                 errorStyle="stop",
                 errorTitle="Giá trị không hợp lệ",
                 error=(
-                    f"Nhập số nguyên từ 0 đến {_fmt_vi(maximum)}, hoặc để trống. "
-                    f"/ Enter a whole number from 0 to {_fmt_en(maximum)}, or leave blank."
+                    f"Nhập số nguyên từ 0 đến {format_number(maximum, 'vi')}, hoặc để trống. "
+                    f"/ Enter a whole number from 0 to {format_number(maximum, 'en')}, "
+                    "or leave blank."
                 ),
                 showInputMessage=True,
                 promptTitle="Giá trị / Value",
-                prompt=f"Số nguyên 0 – {_fmt_vi(maximum)}; để trống nếu chưa có số liệu.",
+                prompt=f"Số nguyên 0 – {format_number(maximum, 'vi')}; "
+                "để trống nếu chưa có số liệu.",
             )
             validations[maximum] = validation
             ws.add_data_validation(validation)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalogue.spec import Catalogue, IndicatorSpec
+from core.formatting import format_number
 from submissions.labels import LabelIndex, normalise_label
 from submissions.numbers import parse_count
 from submissions.spreadsheets.base import (
@@ -16,8 +17,6 @@ from submissions.spreadsheets.base import (
     UploadProblem,
     UploadRefused,
     _cell_text,
-    _fmt_en,
-    _fmt_vi,
     _Problems,
     _unquote,
 )
@@ -163,10 +162,10 @@ def _parse_value(
     value = parsed.value
     if value > indicator.max_value:
         return fail(
-            f"{_fmt_vi(value)} vượt quá mức tối đa {_fmt_vi(indicator.max_value)} của chỉ tiêu "
-            "này; có gõ nhầm không?",
-            f"{_fmt_en(value)} is above this indicator's maximum of "
-            f"{_fmt_en(indicator.max_value)}; a typing slip?",
+            f"{format_number(value, 'vi')} vượt quá mức tối đa "
+            f"{format_number(indicator.max_value, 'vi')} của chỉ tiêu này; có gõ nhầm không?",
+            f"{format_number(value, 'en')} is above this indicator's maximum of "
+            f"{format_number(indicator.max_value, 'en')}; a typing slip?",
         )
     return True, value
 

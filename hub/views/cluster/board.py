@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from aggregation.transforms import completeness
 from catalogue.models import Period
-from core.errors import DomainError, ForbiddenError
+from core.errors import DomainError
+from hub.http import HubRequest
 from hub.views.cluster.common import (
     ROLE_LABELS,
     Viewer,
@@ -30,6 +30,7 @@ from hub.views.cluster.common import (
     page_url,
     school_url,
 )
+from hub.views.errors import http_errors
 from hub.views.submissions import STATUS_LABELS
 from submissions.models import Status
 from submissions.selectors import submission_states
@@ -134,7 +135,7 @@ def _seats(members: Sequence[ClusterMembership]) -> dict[str, ClusterSeats]:
 
 
 def board_rows(
-    request: HttpRequest, viewer: Viewer, snapshot: Mapping[str, Any] | None
+    request: HubRequest, viewer: Viewer, snapshot: Mapping[str, Any] | None
 ) -> list[BoardRow]:
     members = cluster_members(cluster=viewer.cluster, year=viewer.period.year)
     slugs = [m.school.schema_name for m in members]
@@ -193,7 +194,7 @@ def board_counts(rows: Sequence[BoardRow]) -> list[dict[str, Any]]:
 
 @require_POST
 def cluster_review_submission(
-    request: HttpRequest, cluster_slug: str, period_code: str, school: str
+    request: HubRequest, cluster_slug: str, period_code: str, school: str
 ) -> HttpResponse:
     """Accept or return a member's submitted report from the board. Who may is the
     review policy's answer (`submissions.review_policy`), as over the API."""
@@ -215,16 +216,16 @@ def cluster_review_submission(
         return HttpResponseBadRequest(_("Quyết định không hợp lệ."))
     name = membership.school.name_vi
     try:
-        submission_review(
-            school=membership.school,
-            period=viewer.period,
-            actor=page_actor(request),
-            accept=decision == "accept",
-            comment=newlines(request.POST.get("comment", "")),
-        )
-    except ForbiddenError as refused:
-        # The review policy's refusal, as over the API: 403, naming the rule.
-        raise PermissionDenied(refused.message) from refused
+        # The review policy's refusal (ForbiddenError) is a 403 naming the rule, as
+        # over the API; any other refusal is shown on the board.
+        with http_errors():
+            submission_review(
+                school=membership.school,
+                period=viewer.period,
+                actor=page_actor(request),
+                accept=decision == "accept",
+                comment=newlines(request.POST.get("comment", "")),
+            )
     except DomainError as error:
         messages.error(request, f"{name}: {error.message}")
     else:

@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aggregation.models import Basis
 from catalogue.models import Period
-from catalogue.selectors import period_by_code
-from core.errors import ForbiddenError
-from core.formatting import format_number
-from core.language import current_language, pick
+from catalogue.selectors import period_get
+from core.language import pick
+from hub.http import HubRequest, page_user
+from hub.views.errors import http_errors
 from reviews.models import JobStatus, Section
 from submissions.models import Channel
 from submissions.services import Actor
@@ -31,7 +30,7 @@ from tenants.access import (
     school_in_cluster,
 )
 from tenants.models import Cluster, ClusterRole
-from tenants.selectors import cluster_by_slug
+from tenants.selectors import cluster_get
 from tenants.services import school_host
 
 if TYPE_CHECKING:
@@ -90,40 +89,31 @@ class Viewer:
         return {"cluster_slug": self.cluster.slug, "period_code": self.period.code}
 
 
-def open_viewer(request: HttpRequest, cluster_slug: str, period_code: str) -> Viewer:
+def open_viewer(request: HubRequest, cluster_slug: str, period_code: str) -> Viewer:
     """The cluster and period named in the URL, and the user's role in them; 404 for
     an unknown cluster or period or a host outside the cluster, ForbiddenError (403)
     for a user who may not read the cluster's pages."""
-    cluster = cluster_by_slug(cluster_slug)
-    if cluster is None:
-        raise Http404(_("Không có cụm %(slug)s.") % {"slug": cluster_slug})
-    period = period_by_code(period_code)
-    if period is None:
-        raise Http404(_("Không có kỳ báo cáo %(code)s.") % {"code": period_code})
-    tenant = request.tenant  # type: ignore[attr-defined]
+    with http_errors():
+        cluster = cluster_get(cluster_slug)
+        period = period_get(period_code)
+    tenant = request.tenant
     on_school_host = tenant.schema_name != settings.PUBLIC_SCHEMA_NAME
     if on_school_host and not school_in_cluster(school=tenant, cluster=cluster, year=period.year):
         raise Http404(_("Trường này không thuộc cụm trong năm %(year)s.") % {"year": period.year})
-    role = cluster_viewer_role(user=request.user, cluster=cluster, year=period.year)  # type: ignore[arg-type]
-    try:
+    role = cluster_viewer_role(user=page_user(request), cluster=cluster, year=period.year)
+    with http_errors():
         role = require_cluster_reader(role, year=period.year)
-    except ForbiddenError as refused:
-        raise PermissionDenied(refused.message) from refused
     return Viewer(cluster=cluster, period=period, role=role, on_school_host=on_school_host)
 
 
 def lead_only(viewer: Viewer) -> None:
-    try:
+    with http_errors():
         require_cluster_lead(viewer.role)
-    except ForbiddenError as refused:
-        raise PermissionDenied(refused.message) from refused
 
 
 def generators_only(viewer: Viewer) -> None:
-    try:
+    with http_errors():
         require_report_generator(viewer.role)
-    except ForbiddenError as refused:
-        raise PermissionDenied(refused.message) from refused
 
 
 def page_url(viewer: Viewer, anchor: str = "") -> str:
@@ -131,7 +121,7 @@ def page_url(viewer: Viewer, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def page_actor(request: HttpRequest) -> Actor:
+def page_actor(request: HubRequest) -> Actor:
     return Actor(
         user_id=request.user.pk, username=request.user.get_username(), channel=Channel.PAGE
     )
@@ -141,7 +131,7 @@ def newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def school_url(request: HttpRequest, slug: str, path: str) -> str:
+def school_url(request: HubRequest, slug: str, path: str) -> str:
     port = request.get_port()
     suffix = "" if port in ("80", "443") else f":{port}"
     return f"{request.scheme}://{school_host(slug)}{suffix}{path}"
@@ -153,7 +143,3 @@ def period_label(period: Period) -> str:
 
 def cluster_name(cluster: Cluster) -> str:
     return pick(cluster.name_vi, cluster.name_en)
-
-
-def number(value: int | float | None) -> str:
-    return "—" if value is None else format_number(value, current_language())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +30,7 @@ from hub.charts.board import (
     yoy_chart,
     yoy_items,
 )
+from hub.http import HubRequest
 from hub.views.cluster.common import BASIS_LABELS, lead_only, open_viewer, page_url
 from tenants.models import School
 
@@ -270,7 +271,7 @@ def findings_view(
 
 
 @require_POST
-def cluster_basis_page(request: HttpRequest, cluster_slug: str, period_code: str) -> HttpResponse:
+def cluster_basis_page(request: HubRequest, cluster_slug: str, period_code: str) -> HttpResponse:
     """Which figures count: submitted and accepted, or accepted only (the lead only)."""
     viewer = open_viewer(request, cluster_slug, period_code)
     lead_only(viewer)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aggregation.selectors import snapshot_pairs
 from catalogue.models import Period
 from catalogue.selectors import periods_list
+from hub.http import HubRequest, page_user
 from hub.views.cluster.common import ROLE_LABELS, cluster_name, period_label
 from tenants.access import DEPARTMENT, reviewer_memberships
 from tenants.models import Cluster, School
@@ -47,8 +48,9 @@ def cluster_links(
 
 
 @require_GET
-def cluster_index(request: HttpRequest) -> HttpResponse:
+def cluster_index(request: HubRequest) -> HttpResponse:
     """The hub host's list of cluster pages (the department's way in)."""
-    is_department = department_membership(request.user) is not None  # type: ignore[arg-type]
-    links = cluster_links(user=request.user, department=is_department)
+    user = page_user(request)
+    is_department = department_membership(user) is not None
+    links = cluster_links(user=user, department=is_department)
     return render(request, "cluster/index.html", {"links": links})

@@ -4,7 +4,7 @@ report's text, which answer with the page when refused."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +19,7 @@ from aggregation.selectors import (
 from catalogue.selectors import catalogue_for_year
 from core.errors import ConflictError, DomainError
 from core.language import current_language
+from hub.http import HubRequest
 from hub.views.cluster.board import board_counts, board_rows
 from hub.views.cluster.common import (
     BASIS_LABELS,
@@ -50,7 +51,7 @@ from tenants.selectors import cluster_members
 
 
 def render_page(
-    request: HttpRequest,
+    request: HubRequest,
     viewer: Viewer,
     *,
     section_state: SectionState | None = None,
@@ -116,12 +117,12 @@ def render_page(
 
 
 @require_GET
-def cluster_page(request: HttpRequest, cluster_slug: str, period_code: str) -> HttpResponse:
+def cluster_page(request: HubRequest, cluster_slug: str, period_code: str) -> HttpResponse:
     return render_page(request, open_viewer(request, cluster_slug, period_code))
 
 
 @require_POST
-def cluster_prefill(request: HttpRequest, cluster_slug: str, period_code: str) -> HttpResponse:
+def cluster_prefill(request: HubRequest, cluster_slug: str, period_code: str) -> HttpResponse:
     viewer = open_viewer(request, cluster_slug, period_code)
     lead_only(viewer)
     filled = cluster_narratives_prefill(
@@ -146,7 +147,7 @@ def cluster_prefill(request: HttpRequest, cluster_slug: str, period_code: str) -
 
 @require_POST
 def cluster_narrative_page(
-    request: HttpRequest, cluster_slug: str, period_code: str, section: str
+    request: HubRequest, cluster_slug: str, period_code: str, section: str
 ) -> HttpResponse:
     """Save one section of the report's text; a stale version is refused, not merged."""
     viewer = open_viewer(request, cluster_slug, period_code)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone as django_timezone
 from django.utils.html import format_html
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
 from core.language import current_language
+from hub.http import HubRequest
 from hub.views.cluster.common import (
     BASIS_LABELS,
     JOB_LABELS,
@@ -83,7 +84,7 @@ def report_preview(
 
 @require_POST
 def cluster_report_request(
-    request: HttpRequest, cluster_slug: str, period_code: str
+    request: HubRequest, cluster_slug: str, period_code: str
 ) -> HttpResponse:
     """Queue the report (the lead or the department); the page then follows the job."""
     viewer = open_viewer(request, cluster_slug, period_code)
@@ -108,7 +109,7 @@ def cluster_report_request(
 
 
 @require_GET
-def preview_css(request: HttpRequest) -> HttpResponse:
+def preview_css(request: HubRequest) -> HttpResponse:
     """The report preview's stylesheet, from the one the report builders keep."""
     response = HttpResponse(PREVIEW_CSS, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hub.http import HubRequest
 from hub.views.cluster.common import SECTION_LABELS, Viewer, newlines
 from reviews.models import ClusterNarrative, Section
 from reviews.selectors import narrative_revisions, narratives_of
@@ -39,7 +39,7 @@ class SectionState:
     conflict: bool
 
 
-def items_from_post(request: HttpRequest, members: set[str]) -> list[dict[str, Any]]:
+def items_from_post(request: HubRequest, members: set[str]) -> list[dict[str, Any]]:
     texts = request.POST.getlist("text")
     count = len(texts)
 

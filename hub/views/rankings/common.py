@@ -1,22 +1,19 @@
-"""What the department's pages share: domain refusals as the hub's 403/404 pages,
-the XLSX answer, the navigation context and the opening of a ranking page."""
+"""What the department's pages share: the XLSX answer, the navigation context and
+the opening of a ranking page (refusals: hub.views.errors.page)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
 from catalogue.models import Period
 from catalogue.selectors import period_get
-from core.errors import DomainError, ForbiddenError, NotFoundError
 from core.filetypes import XLSX
 from core.language import pick
+from hub.http import HubRequest
 from rankings.access import RankingAccess, ranking_access, require_view
 from rankings.exports import Export
 from rankings.selectors import (
@@ -29,43 +26,26 @@ from rankings.selectors import (
 from rankings.services import ranking_obtain
 
 
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Domain refusals become the hub's 403/404 pages, never a 500."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ForbiddenError as error:
-            raise PermissionDenied(error.message) from None
-        except NotFoundError as error:
-            raise Http404(error.message) from None
-        except DomainError as error:
-            return HttpResponseBadRequest(error.message)
-
-    return wrapped
-
-
 def xlsx(export: Export) -> HttpResponse:
     response = HttpResponse(export.content(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{slugify(export.filename)}.xlsx"'
     return response
 
 
-def wants_xlsx(request: HttpRequest) -> bool:
+def wants_xlsx(request: HubRequest) -> bool:
     return request.GET.get("export") == "xlsx"
 
 
-def export_url(request: HttpRequest) -> str:
+def export_url(request: HubRequest) -> str:
     """The page's own address (query kept) asking for its XLSX."""
     full = request.get_full_path()
     return full + ("&" if "?" in full else "?") + "export=xlsx"
 
 
-def common(request: HttpRequest, period: Period | None, access: RankingAccess) -> dict[str, Any]:
+def common(request: HubRequest, period: Period | None, access: RankingAccess) -> dict[str, Any]:
     """Navigation shared by the pages: periods, clusters of the year, own schools."""
     return {
-        "access": request.access,  # type: ignore[attr-defined]
+        "access": request.access,
         "ranking_access": access,
         "period": period,
         "period_label": pick(period.label_vi, period.label_en) if period else "",
@@ -78,7 +58,7 @@ def common(request: HttpRequest, period: Period | None, access: RankingAccess) -
 
 
 def open_period(
-    request: HttpRequest, period_code: str
+    request: HubRequest, period_code: str
 ) -> tuple[Period, RankingAccess, dict[str, Any]]:
     """The period named in the URL, the user's access to it (refused when they may see
     nothing) and the shared page context."""
@@ -89,7 +69,7 @@ def open_period(
 
 
 def open_ranking(
-    request: HttpRequest, period_code: str
+    request: HubRequest, period_code: str
 ) -> tuple[Period, RankingAccess, RankingRead, dict[str, Any]]:
     """`open_period` and the period's current ranking."""
     period, access, context = open_period(request, period_code)
@@ -109,7 +89,7 @@ def scheme_line(read: RankingRead) -> dict[str, Any]:
 
 
 def no_ranking_page(
-    request: HttpRequest, context: dict[str, Any], read: RankingRead, period: Period
+    request: HubRequest, context: dict[str, Any], read: RankingRead, period: Period
 ) -> HttpResponse:
     return render(
         request,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from hub.charts import simple_bars
+from hub.http import HubRequest
+from hub.views.errors import page
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_ranking,
-    page,
     scheme_line,
     wants_xlsx,
     xlsx,
@@ -20,7 +21,7 @@ from rankings.selectors import comparison_view, names
 
 
 @page
-def comparison_page(request: HttpRequest, period_code: str) -> HttpResponse:
+def comparison_page(request: HubRequest, period_code: str) -> HttpResponse:
     period, access, read, context = open_ranking(request, period_code)
     if read.ranking is None:
         return no_ranking_page(request, context, read, period)

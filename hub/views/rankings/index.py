@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from catalogue.selectors import period_by_code
 from core.language import pick
-from hub.views.rankings.common import common, page
+from hub.http import HubRequest
+from hub.views.errors import page
+from hub.views.rankings.common import common
 from rankings.access import department_access, require_view
 from rankings.selectors import names, own_clusters_by_year, periods_all, scheme_for_year
 
 
 @page
-def rankings_index(request: HttpRequest) -> HttpResponse:
+def rankings_index(request: HubRequest) -> HttpResponse:
     access = department_access(request.user)
     require_view(access)
     chosen = request.GET.get("period")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from catalogue.selectors import catalogue_for_year
 from hub.charts import simple_bars
-from hub.views.rankings.common import export_url, open_period, page, wants_xlsx, xlsx
+from hub.http import HubRequest
+from hub.views.errors import page
+from hub.views.rankings.common import export_url, open_period, wants_xlsx, xlsx
 from rankings.exports import leaderboard_export
 from rankings.selectors import (
     DEFAULT_LEADERBOARD_CODE,
@@ -18,7 +20,7 @@ from rankings.selectors import (
 
 
 @page
-def leaderboard_page(request: HttpRequest, period_code: str) -> HttpResponse:
+def leaderboard_page(request: HubRequest, period_code: str) -> HttpResponse:
     period, access, context = open_period(request, period_code)
     code = request.GET.get("code") or DEFAULT_LEADERBOARD_CODE
     who = names()

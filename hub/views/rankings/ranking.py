@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from hub.charts import PALETTE, stacked_bars
+from hub.http import HubRequest
+from hub.views.errors import page
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_period,
-    page,
     wants_xlsx,
     xlsx,
 )
@@ -24,17 +25,17 @@ from rankings.services import ranking_obtain
 
 
 @page
-def ranking_page(request: HttpRequest, period_code: str) -> HttpResponse:
+def ranking_page(request: HubRequest, period_code: str) -> HttpResponse:
     return _ranking(request, period_code, scope="national", cluster=None)
 
 
 @page
-def cluster_ranking_page(request: HttpRequest, period_code: str, cluster: str) -> HttpResponse:
+def cluster_ranking_page(request: HubRequest, period_code: str, cluster: str) -> HttpResponse:
     return _ranking(request, period_code, scope="cluster", cluster=cluster)
 
 
 def _ranking(
-    request: HttpRequest, period_code: str, *, scope: str, cluster: str | None
+    request: HubRequest, period_code: str, *, scope: str, cluster: str | None
 ) -> HttpResponse:
     period, access, context = open_period(request, period_code)
     require_scope(scope=scope, cluster=cluster, access=access)

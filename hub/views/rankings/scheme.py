@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +19,9 @@ from aggregation.models import Basis
 from catalogue.selectors import catalogue_for_year
 from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from core.language import pick
-from hub.views.rankings.common import common, export_url, page, wants_xlsx, xlsx
+from hub.http import HubRequest
+from hub.views.errors import page
+from hub.views.rankings.common import common, export_url, wants_xlsx, xlsx
 from hub.views.rankings.forms import BaseCriterionFormSet, SchemeForm, criterion_formset
 from rankings.access import RankingAccess, department_access, require_department, require_manage
 from rankings.build import CRITERION_FIELDS
@@ -38,7 +40,7 @@ from rankings.services import scheme_copy, scheme_update
 
 @require_http_methods(["GET", "POST"])
 @page
-def scheme_page(request: HttpRequest, year: int) -> HttpResponse:
+def scheme_page(request: HubRequest, year: int) -> HttpResponse:
     access = department_access(request.user)
     require_department(access)
     scheme = scheme_for_year(year=year)
@@ -54,7 +56,7 @@ def scheme_page(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "department/scheme.html", _context(request, year, scheme, access))
 
 
-def _create(request: HttpRequest, year: int) -> HttpResponse:
+def _create(request: HubRequest, year: int) -> HttpResponse:
     source = request.POST.get("from_year") or None
     try:
         from_year = int(source) if source else None
@@ -70,7 +72,7 @@ def _create(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _update(
-    request: HttpRequest, year: int, scheme: ScoringScheme, access: RankingAccess
+    request: HubRequest, year: int, scheme: ScoringScheme, access: RankingAccess
 ) -> HttpResponse:
     scheme_form = SchemeForm(request.POST)
     formset = criterion_formset(indicators=_indicators(year), data=request.POST)
@@ -117,7 +119,7 @@ def _indicators(year: int) -> list[tuple[str, str]]:
 
 
 def _context(
-    request: HttpRequest,
+    request: HubRequest,
     year: int,
     scheme: ScoringScheme | None,
     access: RankingAccess,

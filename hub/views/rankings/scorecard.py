@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.language import current_language
 from hub.charts import scorecard_bars
+from hub.http import HubRequest
+from hub.views.errors import page
 from hub.views.rankings.common import (
     export_url,
     no_ranking_page,
     open_ranking,
-    page,
     scheme_line,
     wants_xlsx,
     xlsx,
@@ -28,7 +29,7 @@ from rankings.selectors import (
 
 
 @page
-def scorecard_page(request: HttpRequest, period_code: str, school: str) -> HttpResponse:
+def scorecard_page(request: HubRequest, period_code: str, school: str) -> HttpResponse:
     period, access, read, context = open_ranking(request, period_code)
     if read.ranking is None:
         return no_ranking_page(request, context, read, period)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from hub.charts import line_chart
-from hub.views.rankings.common import common, export_url, page, wants_xlsx, xlsx
+from hub.http import HubRequest
+from hub.views.errors import page
+from hub.views.rankings.common import common, export_url, wants_xlsx, xlsx
 from rankings.access import department_access
 from rankings.exports import trend_export
 from rankings.selectors import names, trend_view
 
 
 @page
-def trend_page(request: HttpRequest, school: str) -> HttpResponse:
+def trend_page(request: HubRequest, school: str) -> HttpResponse:
     points = trend_view(user=request.user, school=school)
     who = names()
     if wants_xlsx(request):

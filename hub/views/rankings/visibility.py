@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalogue.selectors import period_get
-from hub.views.rankings.common import page
+from hub.http import HubRequest
+from hub.views.errors import page
 from rankings.access import department_access, require_manage
 from rankings.services import ranking_visibility_set
 
 
 @require_POST
 @page
-def visibility_page(request: HttpRequest, period_code: str) -> HttpResponse:
+def visibility_page(request: HubRequest, period_code: str) -> HttpResponse:
     period = period_get(period_code)
     require_manage(department_access(request.user))
     opened = request.POST.get("open_to_schools") == "1"

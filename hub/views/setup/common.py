@@ -13,14 +13,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 
 from administration.selectors import is_department_admin
-from core.errors import ConflictError, DomainError, NotFoundError
+from core.errors import ConflictError, DomainError
 from core.formatting import format_date, format_datetime
 from core.language import current_language
 from core.timezone import local
+from hub.http import HubRequest
+from hub.views.errors import page
 from tenants.models import ClusterRole, School, SchoolRole
 
 View = Callable[..., HttpResponse]
@@ -31,26 +33,23 @@ def admin_page(view: View) -> View:
     hub's own host; anyone signed out is sent to sign in, anyone else gets 403."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.tenant.schema_name != settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]
+    def wrapped(request: HubRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.tenant.schema_name != settings.PUBLIC_SCHEMA_NAME:
             raise Http404
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_department_admin(request.user):
             raise PermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFoundError as error:
-            raise Http404(str(error)) from None
+        return page(view)(request, *args, **kwargs)
 
     return wrapped
 
 
-def actor(request: HttpRequest) -> str:
+def actor(request: HubRequest) -> str:
     return request.user.get_username()
 
 
-def refused(request: HttpRequest, error: DomainError) -> int:
+def refused(request: HubRequest, error: DomainError) -> int:
     """Show the refusal as messages on the page; the status the page answers with."""
     problems = error.extra.get("problems") or [str(error)]
     for problem in problems:
@@ -58,7 +57,7 @@ def refused(request: HttpRequest, error: DomainError) -> int:
     return 409 if isinstance(error, ConflictError) else 400
 
 
-def invalid(request: HttpRequest, form: forms.BaseForm | forms.BaseFormSet) -> int:
+def invalid(request: HubRequest, form: forms.BaseForm | forms.BaseFormSet) -> int:
     """A form that did not validate: its errors as messages, status 400."""
     if isinstance(form, forms.BaseFormSet):
         errors = [str(e) for e in form.non_form_errors()]

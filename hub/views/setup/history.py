@@ -7,12 +7,13 @@ import json
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from administration import selectors
+from hub.http import HubRequest
 from hub.views.setup.common import admin_page, set_choices, show_datetime
 
 LIMIT = 300
@@ -35,7 +36,7 @@ def _shown(value: Any) -> str:
 
 @require_GET
 @admin_page
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HubRequest) -> HttpResponse:
     form = HistoryFilter(request.GET or None, types=selectors.history_types())
     type_, target = "", ""
     if form.is_bound and form.is_valid():

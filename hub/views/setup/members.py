@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from administration import selectors, services
 from administration.services import MemberLine
 from core.errors import DomainError
 from core.language import pick
+from hub.http import HubRequest
 from hub.views.setup.common import (
     actor,
     admin_page,
@@ -60,7 +61,7 @@ def _school_choices(members: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [("", "—"), *choices]
 
 
-def _extra_rows(request: HttpRequest, members: list[dict[str, Any]]) -> int:
+def _extra_rows(request: HubRequest, members: list[dict[str, Any]]) -> int:
     try:
         wanted = int(request.GET.get("rows", ""))
     except ValueError:
@@ -71,7 +72,7 @@ def _extra_rows(request: HttpRequest, members: list[dict[str, Any]]) -> int:
 
 @require_http_methods(["GET", "POST"])
 @admin_page
-def edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def edit(request: HubRequest, slug: str, year: int) -> HttpResponse:
     cluster = selectors.cluster_by_slug(slug)
     members = selectors.cluster_members(cluster=cluster, year=year)
     choices = _school_choices(members)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from administration import selectors, services
 from core.errors import DomainError
+from hub.http import HubRequest
 from hub.views.setup.common import actor, admin_page, invalid, refused, school_role_label
 
 
@@ -40,7 +41,7 @@ def _people() -> list[dict[str, Any]]:
 
 @require_http_methods(["GET", "POST"])
 @admin_page
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HubRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     status = 200
     if request.method == "POST":

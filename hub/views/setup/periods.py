@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from administration import selectors, services
+from catalogue.selectors import period_get
 from core.errors import DomainError
 from core.language import pick
+from hub.http import HubRequest
 from hub.views.setup.common import (
     actor,
     admin_page,
@@ -51,7 +53,7 @@ class ExtensionForm(forms.Form):
 
 
 def _render(
-    request: HttpRequest, *, status: int = 200, extension_form: ExtensionForm | None = None
+    request: HubRequest, *, status: int = 200, extension_form: ExtensionForm | None = None
 ) -> HttpResponse:
     periods = [
         {
@@ -90,14 +92,14 @@ def _render(
 
 @require_GET
 @admin_page
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HubRequest) -> HttpResponse:
     return _render(request)
 
 
 @require_POST
 @admin_page
-def update(request: HttpRequest, code: str) -> HttpResponse:
-    period = selectors.period_by_code_or_404(code)
+def update(request: HubRequest, code: str) -> HttpResponse:
+    period = period_get(code)
     form = PeriodForm(request.POST, prefix=period.code)
     if not form.is_valid():
         return _render(request, status=invalid(request, form))
@@ -111,14 +113,14 @@ def update(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 @admin_page
-def extend(request: HttpRequest) -> HttpResponse:
+def extend(request: HubRequest) -> HttpResponse:
     form = ExtensionForm(request.POST)
     if not form.is_valid():
         return _render(request, status=invalid(request, form), extension_form=form)
     data = form.cleaned_data
     try:
         services.deadline_extend(
-            period=selectors.period_by_code_or_404(data["period"]),
+            period=period_get(data["period"]),
             school=selectors.school_by_slug(data["school"]),
             deadline=data["deadline"],
             reason=data["reason"],

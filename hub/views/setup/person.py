@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from administration import selectors, services
 from administration.services import DepartmentRole
 from core.errors import DomainError
+from hub.http import HubRequest
 from hub.views.setup.common import (
     actor,
     admin_page,
@@ -62,7 +63,7 @@ class AccountForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @admin_page
-def edit(request: HttpRequest, username: str) -> HttpResponse:
+def edit(request: HubRequest, username: str) -> HttpResponse:
     person = selectors.user_by_username(username)
     roles = services.roles_of(person)
     # Every school (a deactivated one too) so that an existing role is shown and removable.

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from administration import selectors, services
 from administration.models import ProvisioningJob, ProvisioningStatus
 from core.errors import DomainError
+from hub.http import HubRequest
 from hub.views.setup.common import actor, admin_page, invalid, refused, show_datetime
 
 
@@ -74,7 +75,7 @@ def job_out(job: ProvisioningJob) -> dict[str, Any]:
 
 
 def _render(
-    request: HttpRequest, *, status: int = 200, create_form: SchoolCreateForm | None = None
+    request: HubRequest, *, status: int = 200, create_form: SchoolCreateForm | None = None
 ) -> HttpResponse:
     predecessors = selectors.predecessors_by_school()
     schools = [
@@ -102,7 +103,7 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 @admin_page
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HubRequest) -> HttpResponse:
     if request.method == "GET":
         return _render(request)
     form = SchoolCreateForm(request.POST)
@@ -122,7 +123,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_page
-def update(request: HttpRequest, slug: str) -> HttpResponse:
+def update(request: HubRequest, slug: str) -> HttpResponse:
     school = selectors.school_by_slug(slug)
     form = SchoolUpdateForm(request.POST)
     if not form.is_valid():
@@ -145,6 +146,6 @@ def update(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @admin_page
-def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
+def job_status(request: HubRequest, job_id: int) -> JsonResponse:
     """The small status the schools page polls while a school is being provisioned."""
     return JsonResponse(job_out(selectors.provisioning_job(job_id)))

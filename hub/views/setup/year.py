@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from administration import selectors, services
 from administration.decision_file import read_rows
 from core.errors import DomainError
 from core.language import pick
+from hub.http import HubRequest
 from hub.views.setup.common import (
     actor,
     admin_page,
@@ -60,14 +61,14 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp quyết định (CSV hoặc XLSX)"))
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HubRequest) -> int:
     form = YearForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return int(form.cleaned_data["year"])
     return timezone.localdate().year
 
 
-def _posted_year(request: HttpRequest) -> int:
+def _posted_year(request: HubRequest) -> int:
     form = YearForm(request.POST)
     return int(form.cleaned_data["year"]) if form.is_valid() else timezone.localdate().year
 
@@ -105,7 +106,7 @@ def _preview(plan: services.ImportPlan) -> list[dict[str, str]]:
 
 
 def _render(
-    request: HttpRequest,
+    request: HubRequest,
     year: int,
     *,
     status: int = 200,
@@ -131,13 +132,13 @@ def _render(
 
 @require_GET
 @admin_page
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: HubRequest) -> HttpResponse:
     return _render(request, _year(request))
 
 
 @require_POST
 @admin_page
-def cluster_create(request: HttpRequest) -> HttpResponse:
+def cluster_create(request: HubRequest) -> HttpResponse:
     form = ClusterCreateForm(request.POST)
     if not form.is_valid():
         return _render(
@@ -165,7 +166,7 @@ def cluster_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_page
-def copy_year(request: HttpRequest) -> HttpResponse:
+def copy_year(request: HubRequest) -> HttpResponse:
     form = CopyForm(request.POST)
     if not form.is_valid():
         return _render(request, _posted_year(request), status=invalid(request, form))
@@ -194,7 +195,7 @@ def copy_year(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_page
-def import_preview(request: HttpRequest) -> HttpResponse:
+def import_preview(request: HubRequest) -> HttpResponse:
     """The dry run: the decision read and checked as a whole, nothing changed."""
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -224,7 +225,7 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_page
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: HubRequest) -> HttpResponse:
     """Apply the decision the dry run showed (kept in the session)."""
     form = CopyForm(request.POST)  # only the year
     kept = request.session.get(SESSION_KEY)

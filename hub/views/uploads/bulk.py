@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from catalogue.selectors import catalogue_for_year
 from core.language import current_language, pick
+from hub.http import HubRequest, page_user
+from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
     megabytes,
@@ -23,7 +25,6 @@ from hub.views.uploads.common import (
     posted_int,
     problem_rows,
     read_posted,
-    request_user,
 )
 from imports import selectors
 from imports.services import BulkResult, bulk_process
@@ -70,14 +71,14 @@ def _groups(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _render(
-    request: HttpRequest,
+    request: HubRequest,
     *,
     result: BulkResult | None = None,
     file_name: str = "",
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = request_user(request)
+    user = page_user(request)
     is_department = department_membership(user) is not None
     confirmable = bool(
         result is not None
@@ -110,13 +111,14 @@ def _status(result: BulkResult) -> int:
 
 
 @require_http_methods(["GET", "POST"])
-def bulk_upload_page(request: HttpRequest) -> HttpResponse:
+@page
+def bulk_upload_page(request: HubRequest) -> HttpResponse:
     """Many schools and periods from one long file: dry run, then confirm."""
     if not selectors.bulk_may_use(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return _render(request)
-    user = request_user(request)
+    user = page_user(request)
     action = request.POST.get("action", "dry_run")
     if action == "confirm":
         return _confirm(request, user)
@@ -137,7 +139,7 @@ def bulk_upload_page(request: HttpRequest) -> HttpResponse:
     return _render(request, result=result, file_name=name, status=_status(result))
 
 
-def _confirm(request: HttpRequest, user: User) -> HttpResponse:
+def _confirm(request: HubRequest, user: User) -> HttpResponse:
     upload_id = posted_int(request, "upload")
     if upload_id is None:
         return HttpResponseBadRequest(_("Thiếu tệp hoặc phiên bản của lần chạy thử."))

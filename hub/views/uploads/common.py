@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest
 
 from catalogue.models import Period
 from catalogue.spec import UNITS, Catalogue
 from core.language import current_language, pick
+from hub.http import HubRequest
 from submissions.spreadsheets import UploadKind, UploadRefused, check_upload_size
 
 
@@ -25,13 +23,6 @@ def period_label(period: Period) -> str:
     return pick(period.label_vi, period.label_en)
 
 
-def request_user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # the access middleware already sent them to login
-        raise PermissionDenied
-    return user
-
-
 def read_posted(file: UploadedFile, kind: UploadKind) -> tuple[bytes | None, str]:
     """The posted file's bytes, or None with the reason it is refused before reading."""
     try:
@@ -41,7 +32,7 @@ def read_posted(file: UploadedFile, kind: UploadKind) -> tuple[bytes | None, str
     return file.read(), ""
 
 
-def posted_int(request: HttpRequest, name: str) -> int | None:
+def posted_int(request: HubRequest, name: str) -> int | None:
     try:
         number = int(request.POST.get(name, ""))
     except ValueError:

@@ -8,15 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from catalogue.models import Period
-from catalogue.selectors import catalogue_for_year, period_by_code
+from catalogue.selectors import catalogue_for_year, period_get
 from core.errors import ConflictError
 from core.language import current_language
+from hub.http import HubRequest, page_access, page_user
+from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
     megabytes,
@@ -24,7 +26,6 @@ from hub.views.uploads.common import (
     posted_int,
     problem_rows,
     read_posted,
-    request_user,
 )
 from submissions import selectors
 from submissions.models import Channel, Status, Submission, Upload
@@ -33,13 +34,6 @@ from submissions.spreadsheets import MAX_BYTES
 from submissions.uploads import UploadResult, kept_bytes, upload_process
 
 HISTORY_LIMIT = 50
-
-
-def _period_or_404(code: str) -> Period:
-    period = period_by_code(code)
-    if period is None:
-        raise Http404(_("Không có kỳ báo cáo %(code)s.") % {"code": code})
-    return period
 
 
 def _outcome(dry_run: bool, applied: bool, summary: Mapping[str, Any]) -> tuple[str, str]:
@@ -56,8 +50,8 @@ def _outcome(dry_run: bool, applied: bool, summary: Mapping[str, Any]) -> tuple[
     return "refused", _("Chưa cập nhật (xung đột)")
 
 
-def _school_access(request: HttpRequest, period: Period) -> None:
-    access = request.access  # type: ignore[attr-defined]
+def _school_access(request: HubRequest, period: Period) -> None:
+    access = page_access(request)
     # Only the school's own editors and approvers: the department and the cluster's
     # reviewers read the report but never change its figures.
     if not (access.can_read_review(period.year) and access.can_edit):
@@ -71,8 +65,8 @@ def _lock(period: Period) -> str | None:
     )
 
 
-def _actor(request: HttpRequest) -> Actor:
-    user = request_user(request)
+def _actor(request: HubRequest) -> Actor:
+    user = page_user(request)
     return Actor(user_id=user.pk, username=user.get_username(), channel=Channel.UPLOAD)
 
 
@@ -100,7 +94,7 @@ def _history(period: Period) -> list[dict[str, Any]]:
 
 
 def _render(
-    request: HttpRequest,
+    request: HubRequest,
     period: Period,
     *,
     result: UploadResult | None = None,
@@ -136,13 +130,14 @@ def _render(
 
 
 @require_http_methods(["GET", "POST"])
-def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
+@page
+def upload_page(request: HubRequest, period_code: str) -> HttpResponse:
     """Templates to download, the upload form, the dry run's result, the history.
 
     POST without `action` (or "dry_run") reads a new file; "confirm" applies a dry run
     the user saw; "recheck" runs the dry run again on a kept file (after a conflict).
     """
-    period = _period_or_404(period_code)
+    period = period_get(period_code)
     _school_access(request, period)
     if request.method != "POST":
         return _render(request, period)
@@ -165,7 +160,7 @@ def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
         return _render(request, period, problem=refusal, status=400)
     name = posted.name or "upload"
     result = upload_process(
-        school=request.tenant,  # type: ignore[attr-defined]
+        school=request.tenant,
         period=period,
         data=data,
         filename=name,
@@ -178,14 +173,14 @@ def upload_page(request: HttpRequest, period_code: str) -> HttpResponse:
     )
 
 
-def _from_kept_file(request: HttpRequest, period: Period, *, confirm: bool) -> HttpResponse:
+def _from_kept_file(request: HubRequest, period: Period, *, confirm: bool) -> HttpResponse:
     upload_id = posted_int(request, "upload")
     version = posted_int(request, "version")
     if upload_id is None or (confirm and version is None):
         return HttpResponseBadRequest(_("Thiếu tệp hoặc phiên bản của lần chạy thử."))
     # A dry run is confirmed by the person who saw it; the schema keeps it in this school.
     kept = selectors.dry_run_of(
-        period=period, upload_id=upload_id, username=request_user(request).get_username()
+        period=period, upload_id=upload_id, username=page_user(request).get_username()
     )
     if kept is None:
         raise Http404(_("Không có lần tải tệp này."))
@@ -202,7 +197,7 @@ def _from_kept_file(request: HttpRequest, period: Period, *, confirm: bool) -> H
         )
     try:
         result = upload_process(
-            school=request.tenant,  # type: ignore[attr-defined]
+            school=request.tenant,
             period=period,
             data=data,
             filename=kept.original_name,
@@ -247,10 +242,11 @@ def _already_applied(kept: Upload) -> str:
 
 
 @require_GET
-def upload_file(request: HttpRequest, period_code: str, upload_id: int) -> FileResponse:
+@page
+def upload_file(request: HubRequest, period_code: str, upload_id: int) -> FileResponse:
     """The original file as received: for the school's own users only."""
-    period = _period_or_404(period_code)
-    access = request.access  # type: ignore[attr-defined]
+    period = period_get(period_code)
+    access = page_access(request)
     if access.school_role is None:
         raise PermissionDenied
     kept = selectors.upload_of(period=period, upload_id=upload_id)
