@@ -30,7 +30,6 @@ from administration.models import (
     DeadlineExtension,
     ProvisioningJob,
     ProvisioningStatus,
-    SchoolLineage,
 )
 from catalogue.models import Period
 from core.errors import ConflictError, DomainError
@@ -40,6 +39,7 @@ from tenants.models import (
     ClusterRole,
     DepartmentMembership,
     School,
+    SchoolLineage,
     SchoolMembership,
     SchoolRole,
 )

@@ -10,6 +10,7 @@ from tenants.models import (
     ClusterRole,
     DepartmentMembership,
     School,
+    SchoolLineage,
     SchoolMembership,
 )
 
@@ -67,3 +68,37 @@ def cluster_by_slug(slug: str) -> Cluster | None:
 
 def clusters_by_id(ids: set[int]) -> dict[int, Cluster]:
     return Cluster.objects.in_bulk(ids)
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+def predecessors_of(school: School) -> list[SchoolLineage]:
+    """Every school that became `school`, directly or through earlier mergers, nearest
+    first; each with the date from which its figures count as `school`'s."""
+    found: list[SchoolLineage] = []
+    frontier = [school.pk]
+    seen = {school.pk}
+    while frontier:
+        rows = list(
+            SchoolLineage.objects.filter(successor_id__in=frontier)
+            .select_related("predecessor", "successor")
+            .order_by("predecessor__name_vi")
+        )
+        frontier = [row.predecessor_id for row in rows if row.predecessor_id not in seen]
+        seen.update(frontier)
+        found.extend(rows)
+    return found
+
+
+def successor_of(school: School) -> School | None:
+    lineage = SchoolLineage.objects.filter(predecessor=school).select_related("successor").first()
+    return lineage.successor if lineage else None
+
+
+def successions_by_predecessor() -> dict[str, SchoolLineage]:
+    """Each merged school's lineage (to its successor), keyed by the merged school's code."""
+    return {
+        lineage.predecessor.schema_name: lineage
+        for lineage in SchoolLineage.objects.select_related("predecessor", "successor")
+    }
