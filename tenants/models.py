@@ -167,6 +167,8 @@ class SchoolLineage(models.Model):
     effective_from = models.DateField()
     effective_label = models.CharField(max_length=20)
     note = models.CharField(max_length=255, blank=True)
+    # An example merger (the demo's): pages that show it say it is illustrative.
+    illustrative = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.CharField(max_length=150)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from aggregation.models import DeclaredTotal, DeclaredTotalChange
-from aggregation.services import cluster_aggregate
 from aggregation.selectors import snapshot_read
+from aggregation.services import cluster_aggregate
 from catalogue.models import Period
 from tenants.models import Cluster
 from tests.world import NORTH
@@ -117,10 +117,13 @@ def test_page_formset_saves_and_refuses(world, page_client):
     }
     response = client.post(PAGE, form)
     assert response.status_code == 302
-    assert stored() == {code: (value, source) for code, value, source in [
-        ("training.classes", 238, "Báo cáo tổng kết cụm 2024"),
-        ("training.learners", 12378, "Báo cáo tổng kết cụm 2024"),
-    ]}
+    assert stored() == {
+        code: (value, source)
+        for code, value, source in [
+            ("training.classes", 238, "Báo cáo tổng kết cụm 2024"),
+            ("training.learners", 12378, "Báo cáo tổng kết cụm 2024"),
+        ]
+    }
     # A row without its source: refused whole, nothing changed.
     bad = {**form, "form-0-value": "240", "form-2-source": ""}
     response = client.post(PAGE, bad)
@@ -142,9 +145,7 @@ def test_page_read_only_for_deputies_and_refused_posts(world, page_client, api_c
     page = deputy.get(PAGE).content.decode()
     assert 'id="read-only"' in page and 'id="declared-form"' not in page
     assert "12.378" in page
-    response = deputy.post(
-        PAGE, {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"}
-    )
+    response = deputy.post(PAGE, {"form-TOTAL_FORMS": "0", "form-INITIAL_FORMS": "0"})
     assert response.status_code == 403
     assert len(stored()) == 2
     assert page_client("dienbien-approver", "dienbien").get(PAGE).status_code == 403

@@ -9,6 +9,7 @@ import pytest
 from administration.services import schools_merge
 from catalogue.models import Period
 from rankings.services import ranking_compute, scheme_ensure_example
+from tenants.models import SchoolLineage
 from tests.rankings.conftest import insert_facts
 
 SONLA = "Trường Chính trị tỉnh Sơn La (trước sáp nhập)"
@@ -73,6 +74,11 @@ def test_trend_page_labels_the_predecessors(merged, page_client):
     assert SONLA in html
     assert 'data-kind="predecessor" data-school="sonla"' in html
     assert 'data-kind="predecessors_sum"' in html
+    assert "data-illustrative" not in html
+    # An example merger (the demo's) says so on the page.
+    SchoolLineage.objects.filter(predecessor__schema_name="sonla").update(illustrative=True)
+    html = page_client("department").get("/rankings/schools/laocai/trend/").content.decode()
+    assert "data-illustrative" in html
 
 
 def test_successor_users_see_the_predecessors_history(merged, api_client):

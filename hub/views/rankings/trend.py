@@ -41,6 +41,7 @@ def trend_page(request: HttpRequest, school: str) -> HttpResponse:
                 "name": point["school_name"],
                 "effective": point["effective"],
                 "note": point["lineage_note"],
+                "illustrative": point["illustrative"],
             }
             for point in predecessors
         }.values()
