@@ -345,14 +345,16 @@ def declared_totals_replace(
                 row.delete()
                 changed = True
         for code, (value, source) in wanted.items():
-            row = current.get(code)
-            if row is not None and row.value == value and row.source == source:
+            existing = current.get(code)
+            if existing is not None and existing.value == value and existing.source == source:
                 continue
             DeclaredTotalChange.objects.create(
                 cluster=cluster,
                 period=period,
                 indicator=code,
-                before=None if row is None else {"value": row.value, "source": row.source},
+                before=None
+                if existing is None
+                else {"value": existing.value, "source": existing.source},
                 after={"value": value, "source": source},
                 actor=actor,
             )
