@@ -21,7 +21,7 @@ from api.views_clusters import cluster_or_404, viewer_role_or_403
 from api.views_submissions import resolve_period
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
-from core.errors import DomainError, NotFoundError
+from core.errors import DomainError, ForbiddenError
 from core.language import pick
 from tenants.access import (
     can_write_declared,
@@ -58,14 +58,15 @@ def item_out(row: DeclaredTotal, period: Period) -> dict[str, Any]:
 
 def open_cluster(request: Request, cluster_slug: str, period_code: str) -> tuple[Cluster, Period]:
     """The cluster and period, on the public host or a host of one of the cluster's
-    schools that year; the user must read the cluster (lead, deputies, department)."""
+    schools that year (elsewhere 403, as the other cluster APIs answer); the user must
+    read the cluster (lead, deputies, department)."""
     cluster = cluster_or_404(cluster_slug)
     period = resolve_period(period_code)
     tenant = request.tenant  # type: ignore[attr-defined]
     if tenant.schema_name != settings.PUBLIC_SCHEMA_NAME and not school_in_cluster(
         school=tenant, cluster=cluster, year=period.year
     ):
-        raise NotFoundError(
+        raise ForbiddenError(
             _("Trường này không thuộc cụm trong năm %(year)s.") % {"year": period.year}
         )
     require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -44,7 +44,7 @@ from rankings.build import (
 from rankings.models import Ranking, RankingVisibility, ScoringScheme
 from rankings.scoring import Scheme, rank_trend
 from tenants.models import Cluster, ClusterMembership, School, SchoolLineage
-from tenants.selectors import predecessors_of, successions_by_predecessor
+from tenants.selectors import predecessors_of
 
 SCOPES = ("national", "cluster")
 # Dropped from cluster names where space is short (tables, menus, charts).
@@ -120,10 +120,21 @@ def own_clusters_by_year(*, access: RankingAccess) -> dict[int, list[dict[str, s
 
 
 @dataclass(frozen=True)
+class Succession:
+    """A merged school's successor, and from when (`tenants.models.SchoolLineage`)."""
+
+    successor: str
+    effective_from: dt.date
+    effective_label: str
+
+
+@dataclass(frozen=True)
 class Names:
     schools: dict[str, str]
     short: dict[str, str]
     clusters: dict[str, tuple[str, str]]
+    # Each merged school's successor, keyed by the merged school's code.
+    successions: dict[str, Succession] = field(default_factory=dict)
 
     def school(self, slug: str | None) -> str:
         return self.schools.get(slug or "", slug or "")
@@ -149,18 +160,35 @@ class Names:
 
 
 def names() -> Names:
+    """Schools' and clusters' names, and each merged school's successor (read in the
+    same query: a school has at most one successor)."""
     schools = {}
     short = {}
-    for slug, name, short_name in School.objects.schools().values_list(
-        "schema_name", "name_vi", "short_name"
+    successions: dict[str, Succession] = {}
+    for (
+        slug,
+        name,
+        short_name,
+        successor,
+        effective_from,
+        label,
+    ) in School.objects.schools().values_list(
+        "schema_name",
+        "name_vi",
+        "short_name",
+        "successions__successor__schema_name",
+        "successions__effective_from",
+        "successions__effective_label",
     ):
         schools[slug] = name
         short[slug] = short_name or name
+        if successor:
+            successions[slug] = Succession(successor, effective_from, label)
     clusters = {
         slug: (vi, en or vi)
         for slug, vi, en in Cluster.objects.values_list("slug", "name_vi", "name_en")
     }
-    return Names(schools, short, clusters)
+    return Names(schools, short, clusters, successions)
 
 
 def school_exists(slug: str) -> bool:
@@ -272,7 +300,6 @@ def ranking_payload(
     rows, restricted = ranking_rows(data=data, scope=scope, cluster=cluster, access=access)
     scheme = data["scheme"]
     scheme_used = stored_scheme(data)
-    successions = successions_by_predecessor()
     return {
         "period": period.code,
         "scope": scope,
@@ -298,7 +325,7 @@ def ranking_payload(
                 scope=scope,
                 names=names,
                 scheme=scheme_used,
-                succession=succession_in(successions, school=row["school"], period=period),
+                succession=succession_in(names.successions, school=row["school"], period=period),
             )
             for row in rows
         ],
@@ -346,7 +373,7 @@ def row_out(
     scope: str,
     names: Names,
     scheme: Scheme,
-    succession: SchoolLineage | None = None,
+    succession: Succession | None = None,
 ) -> dict[str, Any]:
     """A ranking row as the API and the pages give it (contract: school, rank, score,
     data_state, contributions). ``scheme``: the one the ranking was computed with
@@ -386,7 +413,7 @@ def row_out(
         "points": row["points"] or {},
         "raw": row["raw"] or {},
         "inputs": row.get("inputs") or {},
-        "successor": succession.successor.schema_name if succession else None,
+        "successor": succession.successor if succession else None,
         "notes": notes,
         "explanation": explain_row(row, scheme, current_language()),
     }
@@ -641,14 +668,14 @@ def period_end(period: Period) -> dt.date:
     return dt.date(period.year, month, day)
 
 
-def before_merger(period: Period, lineage: SchoolLineage) -> bool:
+def before_merger(period: Period, lineage: SchoolLineage | Succession) -> bool:
     """Whether the period's figures are the predecessor's own (ended before the merger)."""
     return period_end(period) < lineage.effective_from
 
 
 def succession_in(
-    successions: Mapping[str, SchoolLineage], *, school: str, period: Period
-) -> SchoolLineage | None:
+    successions: Mapping[str, Succession], *, school: str, period: Period
+) -> Succession | None:
     """The school's merger when `period` precedes it (its row then names its successor)."""
     lineage = successions.get(school)
     if lineage is None or not before_merger(period, lineage):
@@ -656,9 +683,9 @@ def succession_in(
     return lineage
 
 
-def succession_text(lineage: SchoolLineage, names: Names) -> str:
+def succession_text(lineage: Succession, names: Names) -> str:
     return _("Nay là %(successor)s (sáp nhập từ %(effective)s).") % {
-        "successor": names.school(lineage.successor.schema_name),
+        "successor": names.school(lineage.successor),
         "effective": lineage.effective_label,
     }
 

@@ -94,11 +94,3 @@ def predecessors_of(school: School) -> list[SchoolLineage]:
 def successor_of(school: School) -> School | None:
     lineage = SchoolLineage.objects.filter(predecessor=school).select_related("successor").first()
     return lineage.successor if lineage else None
-
-
-def successions_by_predecessor() -> dict[str, SchoolLineage]:
-    """Each merged school's lineage (to its successor), keyed by the merged school's code."""
-    return {
-        lineage.predecessor.schema_name: lineage
-        for lineage in SchoolLineage.objects.select_related("predecessor", "successor")
-    }
