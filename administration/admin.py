@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from administration.models import AdminChange, DeadlineExtension, ProvisioningJob, SchoolLineage
+from administration.models import AdminChange, DeadlineExtension, ProvisioningJob
 from administration.selectors import is_department_admin
 from catalogue.models import Period
 from tenants.models import (
@@ -22,6 +22,7 @@ from tenants.models import (
     DepartmentMembership,
     Domain,
     School,
+    SchoolLineage,
     SchoolMembership,
 )
 

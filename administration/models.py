@@ -10,7 +10,16 @@ from __future__ import annotations
 from django.db import models
 
 from catalogue.models import Period
-from tenants.models import School
+from tenants.models import School, SchoolLineage
+
+# SchoolLineage moved to tenants (rankings read it too); re-exported for old imports.
+__all__ = [
+    "AdminChange",
+    "DeadlineExtension",
+    "ProvisioningJob",
+    "ProvisioningStatus",
+    "SchoolLineage",
+]
 
 
 class AdminChange(models.Model):
@@ -33,37 +42,6 @@ class AdminChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target}"
-
-
-class SchoolLineage(models.Model):
-    """`predecessor` became (part of) `successor` from `effective` on.
-
-    In 2025 the provinces, and with them their political schools, were merged
-    (63 → 34): the successor's trends and rankings show its predecessors' history,
-    labelled as theirs.
-    """
-
-    predecessor = models.ForeignKey(School, on_delete=models.PROTECT, related_name="successions")
-    successor = models.ForeignKey(School, on_delete=models.PROTECT, related_name="predecessions")
-    # From this day on the predecessor's figures are the successor's to report; the
-    # label is how the department said it ("2025-H2": from the second half of 2025).
-    effective_from = models.DateField()
-    effective_label = models.CharField(max_length=20)
-    note = models.CharField(max_length=255, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.CharField(max_length=150)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["predecessor"], name="one_successor_per_school"),
-            models.CheckConstraint(
-                condition=~models.Q(predecessor=models.F("successor")),
-                name="lineage_not_to_itself",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.predecessor_id} → {self.successor_id} from {self.effective_label}"
 
 
 class DeadlineExtension(models.Model):

@@ -13,16 +13,17 @@ from administration.models import (
     AdminChange,
     DeadlineExtension,
     ProvisioningJob,
-    SchoolLineage,
 )
 from catalogue.models import Period
 from core.errors import NotFoundError
+from tenants import selectors as tenants_selectors
 from tenants.models import (
     Cluster,
     ClusterMembership,
     ClusterRole,
     DepartmentMembership,
     School,
+    SchoolLineage,
     SchoolMembership,
 )
 
@@ -141,26 +142,11 @@ def history(*, target_type: str | None = None, target: str | None = None, limit:
 
 
 def predecessors_of(school: School) -> list[SchoolLineage]:
-    """Every school that became `school`, directly or through earlier mergers, oldest
-    lineage last; each with the period from which it counts as `school`'s."""
-    found: list[SchoolLineage] = []
-    frontier = [school.pk]
-    seen = {school.pk}
-    while frontier:
-        rows = list(
-            SchoolLineage.objects.filter(successor_id__in=frontier).select_related(
-                "predecessor", "successor"
-            )
-        )
-        frontier = [row.predecessor_id for row in rows if row.predecessor_id not in seen]
-        seen.update(frontier)
-        found.extend(rows)
-    return found
+    return tenants_selectors.predecessors_of(school)
 
 
 def successor_of(school: School) -> School | None:
-    lineage = SchoolLineage.objects.filter(predecessor=school).select_related("successor").first()
-    return lineage.successor if lineage else None
+    return tenants_selectors.successor_of(school)
 
 
 def deadline_for(*, period: Period, school: School) -> DeadlineExtension | None:

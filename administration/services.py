@@ -30,7 +30,6 @@ from administration.models import (
     DeadlineExtension,
     ProvisioningJob,
     ProvisioningStatus,
-    SchoolLineage,
 )
 from catalogue.models import Period
 from core.errors import ConflictError, DomainError
@@ -40,6 +39,7 @@ from tenants.models import (
     ClusterRole,
     DepartmentMembership,
     School,
+    SchoolLineage,
     SchoolMembership,
     SchoolRole,
 )
@@ -692,7 +692,13 @@ def effective_date(text: str) -> date:
 
 @transaction.atomic
 def schools_merge(
-    *, into: School, sources: Sequence[School], effective: str, actor: str, note: str = ""
+    *,
+    into: School,
+    sources: Sequence[School],
+    effective: str,
+    actor: str,
+    note: str = "",
+    illustrative: bool = False,
 ) -> list[SchoolLineage]:
     """Record that `sources` became `into` from `effective` on (see `effective_date`).
 
@@ -720,6 +726,7 @@ def schools_merge(
             effective_from=effective_from,
             effective_label=effective.strip(),
             note=note,
+            illustrative=illustrative,
             recorded_by=actor,
         )
         for source in sources

@@ -69,6 +69,10 @@ class DeclaredTotal(models.Model):
     indicator = models.CharField(max_length=100)
     value = models.BigIntegerField()
     source = models.CharField(max_length=255, blank=True)
+    # Who entered it last and when (the lead's approver or the department; empty for
+    # figures loaded from a seed). Every change is in DeclaredTotalChange.
+    updated_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -80,6 +84,25 @@ class DeclaredTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cluster_id} {self.period_id} {self.indicator}={self.value}"
+
+
+class DeclaredTotalChange(models.Model):
+    """One change of a declared cluster total: who, when, before and after (None when
+    it was added, or removed)."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    indicator = models.CharField(max_length=100)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    actor = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.indicator}"
 
 
 class AggregationState(models.Model):

@@ -10,7 +10,15 @@ from django.core.cache import cache
 from django.db.models import CharField, Count, Max, Value
 from django.db.models.functions import MD5, Cast, Concat
 
-from aggregation.models import AggregationState, Basis, Fact, Publication, Snapshot
+from aggregation.models import (
+    AggregationState,
+    Basis,
+    DeclaredTotal,
+    DeclaredTotalChange,
+    Fact,
+    Publication,
+    Snapshot,
+)
 from aggregation.transforms import FACT_COLUMNS, build_academy_view
 from aggregation.transforms import Basis as BasisName
 from catalogue.models import Period
@@ -173,3 +181,24 @@ def aggregation_state_of(*, cluster: Cluster, period: Period) -> AggregationStat
 def snapshot_pairs() -> list[tuple[int, int]]:
     """(cluster id, period id) of every cluster period that has figures."""
     return sorted(set(Snapshot.objects.values_list("cluster_id", "period_id")))
+
+
+# --------------------------------------------------------------------------- declared totals
+
+
+def declared_totals(*, cluster: Cluster, period: Period) -> list[DeclaredTotal]:
+    """The figures a cluster report published for the cluster as a whole, in the
+    year's catalogue order (codes the catalogue does not know last)."""
+    order = {
+        indicator.code: position
+        for position, indicator in enumerate(catalogue_for_year(period.year).indicators)
+    }
+    rows = list(DeclaredTotal.objects.filter(cluster=cluster, period=period))
+    rows.sort(key=lambda row: (order.get(row.indicator, len(order)), row.indicator))
+    return rows
+
+
+def declared_changes(
+    *, cluster: Cluster, period: Period, limit: int = 50
+) -> list[DeclaredTotalChange]:
+    return list(DeclaredTotalChange.objects.filter(cluster=cluster, period=period)[:limit])

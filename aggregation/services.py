@@ -4,22 +4,34 @@ and reconcile whatever a lost message left stale."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from aggregation.models import AggregationState, Basis, DeclaredTotal, Fact, Publication, Snapshot
+from aggregation.models import (
+    AggregationState,
+    Basis,
+    DeclaredTotal,
+    DeclaredTotalChange,
+    Fact,
+    Publication,
+    Snapshot,
+)
 from aggregation.selectors import facts_frame, members_frame, publications_frame
 from aggregation.signals import snapshots_stored
 from aggregation.transforms import Basis as BasisName
 from aggregation.transforms import build_cluster_snapshot, previous_year_period
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
+from core.errors import DomainError
 from submissions.models import Submission, Value
 from tenants.models import Cluster, ClusterMembership, School
 
@@ -254,3 +266,105 @@ def queue_aggregate(*, cluster_id: int, period_code: str) -> None:
     aggregate_cluster_period.apply_async(
         kwargs={"cluster_id": cluster_id, "period_code": period_code}
     )
+
+
+# --------------------------------------------------------------------------- declared totals
+
+
+def declared_problems(*, items: Sequence[Mapping[str, Any]], period: Period) -> list[str]:
+    """What is wrong with a list of declared totals ({indicator, value, source}): an
+    indicator outside the year's catalogue or listed twice, a value that is not a
+    non-negative whole number, a missing source. Empty when all is well."""
+    catalogue = catalogue_for_year(period.year)
+    problems: list[str] = []
+    seen: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        code = str(item.get("indicator") or "").strip()
+        value = item.get("value")
+        source = str(item.get("source") or "").strip()
+        where = _("Dòng %(n)s") % {"n": position}
+        if code not in catalogue:
+            problems.append(
+                _("%(where)s: chỉ tiêu %(code)s không có trong danh mục năm %(year)s.")
+                % {"where": where, "code": code or "—", "year": period.year}
+            )
+        elif code in seen:
+            problems.append(
+                _("%(where)s: chỉ tiêu %(code)s đã có ở dòng trước.")
+                % {"where": where, "code": code}
+            )
+        seen.add(code)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            problems.append(_("%(where)s: giá trị phải là số nguyên không âm.") % {"where": where})
+        if not source:
+            problems.append(
+                _("%(where)s: cần ghi nguồn (báo cáo nào công bố số này).") % {"where": where}
+            )
+    return problems
+
+
+def declared_totals_replace(
+    *, cluster: Cluster, period: Period, items: Sequence[Mapping[str, Any]], actor: str
+) -> list[DeclaredTotal]:
+    """Make the cluster's declared totals of the period exactly `items`
+    ({indicator, value, source}): listed ones added or updated, others removed.
+
+    All or nothing: any problem (`declared_problems`) raises DomainError with
+    ``problems`` and changes nothing. Every change is recorded (who, when, before,
+    after) and the cluster is re-aggregated after commit (the snapshot lists declared
+    totals and their gap to the schools' sum). Who may call this is the caller's
+    check (`tenants.access.require_declared_writer`)."""
+    problems = declared_problems(items=items, period=period)
+    if problems:
+        raise DomainError(
+            _("Số liệu công bố của cụm chưa hợp lệ; không có gì được lưu."), problems=problems
+        )
+    wanted = {
+        str(item["indicator"]).strip(): (int(item["value"]), str(item["source"]).strip())
+        for item in items
+    }
+    now = timezone.now()
+    changed = False
+    with transaction.atomic():
+        current = {
+            row.indicator: row
+            for row in DeclaredTotal.objects.select_for_update().filter(
+                cluster=cluster, period=period
+            )
+        }
+        for code, row in current.items():
+            if code not in wanted:
+                DeclaredTotalChange.objects.create(
+                    cluster=cluster,
+                    period=period,
+                    indicator=code,
+                    before={"value": row.value, "source": row.source},
+                    after=None,
+                    actor=actor,
+                )
+                row.delete()
+                changed = True
+        for code, (value, source) in wanted.items():
+            existing = current.get(code)
+            if existing is not None and existing.value == value and existing.source == source:
+                continue
+            DeclaredTotalChange.objects.create(
+                cluster=cluster,
+                period=period,
+                indicator=code,
+                before=None
+                if existing is None
+                else {"value": existing.value, "source": existing.source},
+                after={"value": value, "source": source},
+                actor=actor,
+            )
+            DeclaredTotal.objects.update_or_create(
+                cluster=cluster,
+                period=period,
+                indicator=code,
+                defaults={"value": value, "source": source, "updated_by": actor, "updated_at": now},
+            )
+            changed = True
+        if changed:
+            aggregation_request(cluster_id=cluster.pk, period=period)
+    return list(DeclaredTotal.objects.filter(cluster=cluster, period=period).order_by("indicator"))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from api.views_clusters import AcademyView, BasisView, SnapshotView
+from api.views_declared import DeclaredView
 from api.views_reviews import (
     NarrativeSectionView,
     NarrativesPrefillView,
@@ -17,6 +18,7 @@ CLUSTER_PERIOD = "clusters/<slug:cluster_slug>/periods/<str:period_code>/"
 cluster_patterns = [
     path(CLUSTER_PERIOD + "snapshot/", SnapshotView.as_view(), name="api-snapshot"),
     path(CLUSTER_PERIOD + "basis/", BasisView.as_view(), name="api-basis"),
+    path(CLUSTER_PERIOD + "declared/", DeclaredView.as_view(), name="api-declared"),
     path(CLUSTER_PERIOD + "narratives/", NarrativesView.as_view(), name="api-narratives"),
     path(
         CLUSTER_PERIOD + "narratives/prefill/",

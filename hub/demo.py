@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from administration.selectors import successor_of as lineage_successor
+from administration.services import schools_merge
 from aggregation.models import DeclaredTotal
 from aggregation.services import reconcile
 from catalogue.models import Period
@@ -139,7 +141,31 @@ def load_structure() -> dict[str, int]:
         "clusters": len(clusters),
         "schools": len(schools),
         "memberships": len(data["memberships"]),
+        "mergers": load_mergers(data.get("mergers", []), schools=schools),
     }
+
+
+def load_mergers(items: list[dict[str, Any]], *, schools: dict[str, School]) -> int:
+    """The demo's mergers (`mergers:` in schools.yaml), recorded as the department
+    would (`administration.services.schools_merge`), marked illustrative. A merger
+    already recorded is left as it is (idempotent)."""
+    recorded = 0
+    for item in items:
+        into = schools[item["into"]]
+        sources = [
+            schools[slug] for slug in item["from"] if lineage_successor(schools[slug]) is None
+        ]
+        if sources:
+            schools_merge(
+                into=into,
+                sources=sources,
+                effective=str(item["effective"]),
+                actor="demo-loader",
+                note=item.get("note", ""),
+                illustrative=True,
+            )
+        recorded += 1
+    return recorded
 
 
 # Sơn La's seed figures are entered but left as a draft: the demo's lead school then

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, include, path
 
 from hub.views import cluster as cluster_review
+from hub.views.cluster.declared import cluster_declared_page
 from hub.views.core import healthz, home
 
 common_patterns = [
@@ -43,6 +44,7 @@ def cluster_review_patterns(prefix: str) -> list[URLPattern]:
             name="cluster_review_submission",
         ),
         path(page + "basis/", cluster_review.cluster_basis_page, name="cluster_basis"),
+        path(page + "declared/", cluster_declared_page, name="cluster_declared"),
         path(page + "narratives/prefill/", cluster_review.cluster_prefill, name="cluster_prefill"),
         path(
             page + "narratives/<str:section>/",

@@ -267,6 +267,7 @@ def trend_table(*, points: Sequence[Mapping[str, Any]], title: str) -> Table:
         title=title,
         columns=[
             _("Kỳ"),
+            _("Trường"),
             _("Điểm tổng hợp"),
             _("Hạng toàn quốc"),
             _("Số trường được xếp hạng"),
@@ -278,6 +279,7 @@ def trend_table(*, points: Sequence[Mapping[str, Any]], title: str) -> Table:
         rows=[
             [
                 point["period"],
+                point.get("school_name", ""),
                 point["score"],
                 point["rank_national"],
                 point["ranked_national"],

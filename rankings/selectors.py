@@ -9,8 +9,9 @@ cannot disagree: `ranking_payload`, `leaderboard_view`, `comparison_view`,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -42,7 +43,8 @@ from rankings.build import (
 )
 from rankings.models import Ranking, RankingVisibility, ScoringScheme
 from rankings.scoring import Scheme, rank_trend
-from tenants.models import Cluster, ClusterMembership, School
+from tenants.models import Cluster, ClusterMembership, School, SchoolLineage
+from tenants.selectors import predecessors_of
 
 SCOPES = ("national", "cluster")
 # Dropped from cluster names where space is short (tables, menus, charts).
@@ -118,10 +120,21 @@ def own_clusters_by_year(*, access: RankingAccess) -> dict[int, list[dict[str, s
 
 
 @dataclass(frozen=True)
+class Succession:
+    """A merged school's successor, and from when (`tenants.models.SchoolLineage`)."""
+
+    successor: str
+    effective_from: dt.date
+    effective_label: str
+
+
+@dataclass(frozen=True)
 class Names:
     schools: dict[str, str]
     short: dict[str, str]
     clusters: dict[str, tuple[str, str]]
+    # Each merged school's successor, keyed by the merged school's code.
+    successions: dict[str, Succession] = field(default_factory=dict)
 
     def school(self, slug: str | None) -> str:
         return self.schools.get(slug or "", slug or "")
@@ -147,18 +160,35 @@ class Names:
 
 
 def names() -> Names:
+    """Schools' and clusters' names, and each merged school's successor (read in the
+    same query: a school has at most one successor)."""
     schools = {}
     short = {}
-    for slug, name, short_name in School.objects.schools().values_list(
-        "schema_name", "name_vi", "short_name"
+    successions: dict[str, Succession] = {}
+    for (
+        slug,
+        name,
+        short_name,
+        successor,
+        effective_from,
+        label,
+    ) in School.objects.schools().values_list(
+        "schema_name",
+        "name_vi",
+        "short_name",
+        "successions__successor__schema_name",
+        "successions__effective_from",
+        "successions__effective_label",
     ):
         schools[slug] = name
         short[slug] = short_name or name
+        if successor:
+            successions[slug] = Succession(successor, effective_from, label)
     clusters = {
         slug: (vi, en or vi)
         for slug, vi, en in Cluster.objects.values_list("slug", "name_vi", "name_en")
     }
-    return Names(schools, short, clusters)
+    return Names(schools, short, clusters, successions)
 
 
 def school_exists(slug: str) -> bool:
@@ -289,7 +319,16 @@ def ranking_payload(
         # A cluster's page counts the cluster's schools, not the nation's.
         "counts": row_counts(rows) if scope == "cluster" else data.get("counts", {}),
         "criteria": criteria_out(data),
-        "rows": [row_out(row, scope=scope, names=names, scheme=scheme_used) for row in rows],
+        "rows": [
+            row_out(
+                row,
+                scope=scope,
+                names=names,
+                scheme=scheme_used,
+                succession=succession_in(names.successions, school=row["school"], period=period),
+            )
+            for row in rows
+        ],
     }
 
 
@@ -334,10 +373,29 @@ def row_out(
     scope: str,
     names: Names,
     scheme: Scheme,
+    succession: Succession | None = None,
 ) -> dict[str, Any]:
     """A ranking row as the API and the pages give it (contract: school, rank, score,
     data_state, contributions). ``scheme``: the one the ranking was computed with
-    (`stored_scheme`), which the explanation's sentences are written from."""
+    (`stored_scheme`), which the explanation's sentences are written from.
+    ``succession``: the school's merger into another, when the row's period precedes it
+    (`succession_in`): the row then carries a note naming the successor."""
+    notes = [
+        {
+            "criterion": note.get("criterion"),
+            "reason": note.get("reason"),
+            "text": note_text(note),
+        }
+        for note in row.get("notes", [])
+    ]
+    if succession is not None:
+        notes.append(
+            {
+                "criterion": None,
+                "reason": "merged",
+                "text": succession_text(succession, names),
+            }
+        )
     return {
         "school": row["school"],
         "school_name": names.school(row["school"]),
@@ -355,14 +413,8 @@ def row_out(
         "points": row["points"] or {},
         "raw": row["raw"] or {},
         "inputs": row.get("inputs") or {},
-        "notes": [
-            {
-                "criterion": note.get("criterion"),
-                "reason": note.get("reason"),
-                "text": note_text(note),
-            }
-            for note in row.get("notes", [])
-        ],
+        "successor": succession.successor if succession else None,
+        "notes": notes,
         "explanation": explain_row(row, scheme, current_language()),
     }
 
@@ -596,71 +648,221 @@ def latest_rankings(*, periods: Iterable[Period] | None = None) -> dict[str, Ran
     return {ranking.period.code: ranking for ranking in query.distinct("period_id")}
 
 
+# Where each kind of period ends (month, day): a merger effective from a date takes the
+# periods ending before it as its predecessors' history.
+PERIOD_ENDS = {
+    "Q1": (3, 31),
+    "Q2": (6, 30),
+    "H1": (6, 30),
+    "Q3": (9, 30),
+    "Q4": (12, 31),
+    "Y": (12, 31),
+}
+
+
+STATE_WEAKNESS = {"accepted": 0, "submitted": 1, "missing": 2}
+
+
+def period_end(period: Period) -> dt.date:
+    month, day = PERIOD_ENDS.get(period.kind, (12, 31))
+    return dt.date(period.year, month, day)
+
+
+def before_merger(period: Period, lineage: SchoolLineage | Succession) -> bool:
+    """Whether the period's figures are the predecessor's own (ended before the merger)."""
+    return period_end(period) < lineage.effective_from
+
+
+def succession_in(
+    successions: Mapping[str, Succession], *, school: str, period: Period
+) -> Succession | None:
+    """The school's merger when `period` precedes it (its row then names its successor)."""
+    lineage = successions.get(school)
+    if lineage is None or not before_merger(period, lineage):
+        return None
+    return lineage
+
+
+def succession_text(lineage: Succession, names: Names) -> str:
+    return _("Nay là %(successor)s (sáp nhập từ %(effective)s).") % {
+        "successor": names.school(lineage.successor),
+        "effective": lineage.effective_label,
+    }
+
+
+def predecessor_label(name: str) -> str:
+    return _("%(school)s (trước sáp nhập)") % {"school": name}
+
+
 def school_trend(
-    *, school: str, allowed: Callable[[Period, str | None], bool]
+    *, school: str, allowed: Callable[[Period, str, str | None], bool]
 ) -> list[dict[str, Any]]:
     """The school's score and ranks in every period with a ranking that the viewer may
-    see (``allowed(period, cluster_of_school)``), chronologically."""
+    see (``allowed(period, school_of_row, cluster_of_row)``), chronologically.
+
+    A successor school's trend includes its predecessors' rows of the periods before
+    their merger, each labelled as the predecessor's ("… (trước sáp nhập)",
+    ``predecessor`` true), and, for such a period, one more point (``kind``
+    "predecessors_sum"): the sum of their ranked figures (every catalogue indicator is
+    a count, so figures add up; scores and ranks do not and stay empty).
+    """
     rankings = latest_rankings()
+    target = School.objects.filter(schema_name=school).first()
+    lineages = predecessors_of(target) if target is not None else []
+    who = names()
     frames: dict[str, pd.DataFrame] = {}
-    meta: dict[str, dict[str, Any]] = {}
+    found: list[tuple[str, str, SchoolLineage | None, dict[str, Any]]] = []
     for code, ranking in rankings.items():
+        period = ranking.period
         rows = ranking.data.get("rows", [])
-        mine = next((row for row in rows if row["school"] == school), None)
-        if mine is None or not allowed(ranking.period, mine.get("cluster")):
-            continue
-        frames[code] = pd.DataFrame(
-            {
-                "school": [row["school"] for row in rows],
-                "score": [row["score"] for row in rows],
-                "rank_national": [row["rank_national"] for row in rows],
-                "rank_cluster": [row["rank_cluster"] for row in rows],
-            }
-        )
-        cluster = mine.get("cluster")
-        meta[code] = {
-            "cluster": cluster,
-            "data_state": mine["data_state"],
-            "ranked_national": sum(1 for row in rows if row["score"] is not None),
-            "ranked_cluster": sum(
-                1 for row in rows if row["score"] is not None and row.get("cluster") == cluster
-            ),
-            "scheme_version": ranking.scheme_version,
-            "is_example": ranking.data["scheme"].get("is_example", False),
-        }
+        by_school = {row["school"]: row for row in rows}
+        candidates: list[tuple[str, SchoolLineage | None]] = [(school, None)]
+        candidates += [
+            (lineage.predecessor.schema_name, lineage)
+            for lineage in lineages
+            if before_merger(period, lineage)
+        ]
+        for slug, lineage in candidates:
+            mine = by_school.get(slug)
+            if mine is None or not allowed(period, slug, mine.get("cluster")):
+                continue
+            cluster = mine.get("cluster")
+            found.append(
+                (
+                    code,
+                    slug,
+                    lineage,
+                    {
+                        "cluster": cluster,
+                        "data_state": mine["data_state"],
+                        "ranked_national": sum(1 for row in rows if row["score"] is not None),
+                        "ranked_cluster": sum(
+                            1
+                            for row in rows
+                            if row["score"] is not None and row.get("cluster") == cluster
+                        ),
+                        "scheme_version": ranking.scheme_version,
+                        "is_example": ranking.data["scheme"].get("is_example", False),
+                        "inputs": mine.get("inputs") or {},
+                    },
+                )
+            )
+            if code not in frames:
+                frames[code] = pd.DataFrame(
+                    {
+                        "school": [row["school"] for row in rows],
+                        "score": [row["score"] for row in rows],
+                        "rank_national": [row["rank_national"] for row in rows],
+                        "rank_cluster": [row["rank_cluster"] for row in rows],
+                    }
+                )
     if not frames:
         return []
     wide = rank_trend(frames)
-    out = []
-    for code in sorted(frames, key=period_sort_key):
-        score = wide.at[school, ("score", code)]
-        national = wide.at[school, ("rank_national", code)]
-        within = wide.at[school, ("rank_cluster", code)]
+    order = {code: position for position, code in enumerate(sorted(frames, key=period_sort_key))}
+    found.sort(key=lambda item: (order[item[0]], item[2] is not None, item[1]))
+    out: list[dict[str, Any]] = []
+    for position, (code, slug, lineage, meta) in enumerate(found):
+        score = wide.at[slug, ("score", code)]
+        national = wide.at[slug, ("rank_national", code)]
+        within = wide.at[slug, ("rank_cluster", code)]
+        name = who.school(slug)
         out.append(
             {
                 "period": code,
+                "kind": "predecessor" if lineage is not None else "school",
+                "school": slug,
+                "school_name": predecessor_label(name) if lineage is not None else name,
+                "predecessor": lineage is not None,
+                "successor": lineage.successor.schema_name if lineage is not None else None,
+                "effective": lineage.effective_label if lineage is not None else None,
+                "lineage_note": lineage.note if lineage is not None else "",
+                "illustrative": bool(lineage is not None and lineage.illustrative),
                 "score": None if pd.isna(score) else float(score),
                 "rank_national": None if pd.isna(national) else int(national),
                 "rank_cluster": None if pd.isna(within) else int(within),
-                **meta[code],
+                **meta,
             }
         )
+        last_of_period = position + 1 == len(found) or found[position + 1][0] != code
+        if last_of_period:
+            out.extend(predecessors_sum(out, code=code, school=school, names=who))
     return out
+
+
+def predecessors_sum(
+    points: list[dict[str, Any]], *, code: str, school: str, names: Names
+) -> list[dict[str, Any]]:
+    """The period's sum over the schools now `school` (its predecessors, and itself when
+    it was one of the merged schools), when at least one predecessor is in the period.
+    A figure is summed only when every one of those schools has it (else it is left
+    out rather than understated)."""
+    merged = [
+        point for point in points if point["period"] == code and point["kind"] != "predecessors_sum"
+    ]
+    if not any(point["predecessor"] for point in merged):
+        return []
+    codes = sorted({key for point in merged for key in point["inputs"]})
+    inputs: dict[str, float | None] = {}
+    for indicator in codes:
+        values = [point["inputs"].get(indicator) for point in merged]
+        inputs[indicator] = None if any(v is None for v in values) else float(sum(values))
+    return [
+        {
+            "period": code,
+            "kind": "predecessors_sum",
+            "school": school,
+            "school_name": _("Tổng các trường nay là %(school)s (cộng số liệu)")
+            % {"school": names.school(school)},
+            "predecessor": True,
+            "successor": school,
+            "effective": next(p["effective"] for p in merged if p["predecessor"]),
+            "lineage_note": "",
+            "illustrative": any(point["illustrative"] for point in merged),
+            "schools": [point["school"] for point in merged],
+            "score": None,
+            "rank_national": None,
+            "rank_cluster": None,
+            "cluster": None,
+            # The weakest of their states: the sum is only as good as its least part.
+            "data_state": max(
+                (point["data_state"] for point in merged),
+                key=lambda state: STATE_WEAKNESS.get(state, len(STATE_WEAKNESS)),
+            ),
+            "ranked_national": None,
+            "ranked_cluster": None,
+            "scheme_version": merged[0]["scheme_version"],
+            "is_example": any(point["is_example"] for point in merged),
+            "inputs": inputs,
+            "figures": [
+                {
+                    "code": indicator,
+                    "label": indicator_label(catalogue_for_year(int(code[:4])), indicator),
+                    "value": value,
+                }
+                for indicator, value in inputs.items()
+            ],
+        }
+    ]
 
 
 def trend_view(*, user: User, school: str) -> list[dict[str, Any]]:
     """A school's rank and score across the periods whose row of it the user may see;
-    refused when the user may see none of them and the school is not theirs."""
+    refused when the user may see none of them and the school is not theirs. A
+    successor's own users see its predecessors' history (their hosts carry on)."""
     base = department_access(user)
     require_view(base)
     if not school_exists(school):
         raise NotFoundError(_("Không có trường %(school)s.") % {"school": school})
     accesses: dict[int, RankingAccess] = {}
 
-    def allowed(period: Period, cluster: str | None) -> bool:
+    def allowed(period: Period, row_school: str, cluster: str | None) -> bool:
         if period.pk not in accesses:
             accesses[period.pk] = ranking_access(user=user, period=period)
-        return accesses[period.pk].can_see_school(school, cluster)
+        access = accesses[period.pk]
+        if row_school != school and school in access.own_schools:
+            return True
+        return access.can_see_school(row_school, cluster)
 
     points = school_trend(school=school, allowed=allowed)
     if not points and not (base.is_department or school in base.own_schools):

@@ -206,6 +206,32 @@ def require_cluster_lead(role: str | None) -> None:
         raise ForbiddenError(_("Chỉ trường cụm trưởng mới làm được việc này."))
 
 
+def can_write_declared(*, user: User | AnonymousUser, cluster: Cluster, year: int) -> bool:
+    """Declared cluster totals are entered by the department, or by an approver of the
+    school that leads the cluster that year (deputies and editors only read them)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if department_membership_exists(user_id=user.pk):
+        return True
+    return SchoolMembership.objects.filter(
+        user_id=user.pk,
+        role=SchoolRole.APPROVER,
+        school__memberships__cluster=cluster,
+        school__memberships__year=year,
+        school__memberships__role=ClusterRole.LEAD,
+    ).exists()
+
+
+def require_declared_writer(*, user: User | AnonymousUser, cluster: Cluster, year: int) -> None:
+    if not can_write_declared(user=user, cluster=cluster, year=year):
+        raise ForbiddenError(
+            _(
+                "Chỉ người duyệt của trường cụm trưởng (và Vụ) mới nhập được số liệu "
+                "công bố của cụm; cụm phó chỉ xem."
+            )
+        )
+
+
 def school_in_cluster(*, school: School, cluster: Cluster, year: int) -> bool:
     """A cluster's pages live on its own schools' hosts (and the hub's)."""
     return ClusterMembership.objects.filter(cluster=cluster, year=year, school=school).exists()

@@ -150,3 +150,38 @@ class DepartmentMembership(models.Model):
 
     def __str__(self) -> str:
         return f"department: {self.user_id}"
+
+
+class SchoolLineage(models.Model):
+    """`predecessor` became (part of) `successor` from `effective` on.
+
+    In 2025 the provinces, and with them their political schools, were merged
+    (63 → 34): the successor's trends and rankings show its predecessors' history,
+    labelled as theirs.
+    """
+
+    predecessor = models.ForeignKey(School, on_delete=models.PROTECT, related_name="successions")
+    successor = models.ForeignKey(School, on_delete=models.PROTECT, related_name="predecessions")
+    # From this day on the predecessor's figures are the successor's to report; the
+    # label is how the department said it ("2025-H2": from the second half of 2025).
+    effective_from = models.DateField()
+    effective_label = models.CharField(max_length=20)
+    note = models.CharField(max_length=255, blank=True)
+    # An example merger (the demo's): pages that show it say it is illustrative.
+    illustrative = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.CharField(max_length=150)
+
+    class Meta:
+        # Created by administration (0001_year_setup); the table keeps its name.
+        db_table = "administration_schoollineage"
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor"], name="one_successor_per_school"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")),
+                name="lineage_not_to_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} from {self.effective_label}"

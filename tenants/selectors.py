@@ -12,6 +12,7 @@ from tenants.models import (
     ClusterRole,
     DepartmentMembership,
     School,
+    SchoolLineage,
     SchoolMembership,
 )
 
@@ -78,3 +79,29 @@ def cluster_get(slug: str) -> Cluster:
 
 def clusters_by_id(ids: set[int]) -> dict[int, Cluster]:
     return Cluster.objects.in_bulk(ids)
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+def predecessors_of(school: School) -> list[SchoolLineage]:
+    """Every school that became `school`, directly or through earlier mergers, nearest
+    first; each with the date from which its figures count as `school`'s."""
+    found: list[SchoolLineage] = []
+    frontier = [school.pk]
+    seen = {school.pk}
+    while frontier:
+        rows = list(
+            SchoolLineage.objects.filter(successor_id__in=frontier)
+            .select_related("predecessor", "successor")
+            .order_by("predecessor__name_vi")
+        )
+        frontier = [row.predecessor_id for row in rows if row.predecessor_id not in seen]
+        seen.update(frontier)
+        found.extend(rows)
+    return found
+
+
+def successor_of(school: School) -> School | None:
+    lineage = SchoolLineage.objects.filter(predecessor=school).select_related("successor").first()
+    return lineage.successor if lineage else None

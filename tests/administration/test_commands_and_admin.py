@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from administration.models import SchoolLineage
-from tenants.models import ClusterMembership, School
+from tenants.models import ClusterMembership, School, SchoolLineage
 from tenants.services import department_role_grant, user_ensure
 from tests.conftest import MIDLANDS, PASSWORD
 

@@ -17,7 +17,6 @@ from administration.models import (
     DeadlineExtension,
     ProvisioningJob,
     ProvisioningStatus,
-    SchoolLineage,
 )
 from administration.services import school_provisioning_run
 from catalogue.models import Period
@@ -26,6 +25,7 @@ from tenants.models import (
     ClusterMembership,
     DepartmentMembership,
     School,
+    SchoolLineage,
     SchoolMembership,
 )
 from tenants.services import department_role_grant, user_ensure

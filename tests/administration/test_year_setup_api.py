@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from openpyxl import Workbook
 
-from administration.models import AdminChange, SchoolLineage
+from administration.models import AdminChange
 from catalogue.models import Period
-from tenants.models import ClusterMembership, DepartmentMembership, SchoolMembership
+from tenants.models import ClusterMembership, DepartmentMembership, SchoolLineage, SchoolMembership
 from tenants.services import department_role_grant, user_ensure
 from tests.conftest import MIDLANDS, NORTH, PASSWORD
 

@@ -55,6 +55,9 @@ READERS = {
     CLUSTER_API + "reports/<int:job_id>/": "lead",
     CLUSTER_API + "reports/<int:job_id>/<str:kind>/": "lead",
     "cluster/<slug:cluster_slug>/<str:period_code>/": "lead",
+    # Declared cluster totals: read by the lead, deputies and department.
+    CLUSTER_API + "declared/": "lead",
+    "cluster/<slug:cluster_slug>/<str:period_code>/declared/": "lead",
     # The department's own reads.
     "api/v1/periods/<str:period_code>/academy/": "department",
     "api/v1/periods/<str:period_code>/rankings/visibility/": "department",
