@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from aggregation.models import DeclaredTotal
 from aggregation.selectors import declared_totals
 from aggregation.services import declared_totals_replace
-from api.views_clusters import cluster_or_404, viewer_role_or_403
-from api.views_submissions import resolve_period
+from api.permissions import request_tenant
+from api.views_clusters import open_cluster
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from core.errors import DomainError, ForbiddenError
@@ -56,21 +56,20 @@ def item_out(row: DeclaredTotal, period: Period) -> dict[str, Any]:
     }
 
 
-def open_cluster(request: Request, cluster_slug: str, period_code: str) -> tuple[Cluster, Period]:
+def open_declared(request: Request, cluster_slug: str, period_code: str) -> tuple[Cluster, Period]:
     """The cluster and period, on the public host or a host of one of the cluster's
     schools that year (elsewhere 403, as the other cluster APIs answer); the user must
     read the cluster (lead, deputies, department)."""
-    cluster = cluster_or_404(cluster_slug)
-    period = resolve_period(period_code)
-    tenant = request.tenant  # type: ignore[attr-defined]
+    opened = open_cluster(request, cluster_slug, period_code)
+    tenant = request_tenant(request)
     if tenant.schema_name != settings.PUBLIC_SCHEMA_NAME and not school_in_cluster(
-        school=tenant, cluster=cluster, year=period.year
+        school=tenant, cluster=opened.cluster, year=opened.period.year
     ):
         raise ForbiddenError(
-            _("Trường này không thuộc cụm trong năm %(year)s.") % {"year": period.year}
+            _("Trường này không thuộc cụm trong năm %(year)s.") % {"year": opened.period.year}
         )
-    require_cluster_reader(viewer_role_or_403(request, cluster, period.year), year=period.year)
-    return cluster, period
+    require_cluster_reader(opened.role, year=opened.period.year)
+    return opened.cluster, opened.period
 
 
 def body(request: Request, cluster: Cluster, period: Period) -> dict[str, Any]:
@@ -89,12 +88,12 @@ class DeclaredView(APIView):
 
     @extend_schema(responses=DeclaredInput)
     def get(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster, period = open_cluster(request, cluster_slug, period_code)
+        cluster, period = open_declared(request, cluster_slug, period_code)
         return Response(body(request, cluster, period))
 
     @extend_schema(request=DeclaredInput, responses=DeclaredInput)
     def put(self, request: Request, cluster_slug: str, period_code: str) -> Response:
-        cluster, period = open_cluster(request, cluster_slug, period_code)
+        cluster, period = open_declared(request, cluster_slug, period_code)
         require_declared_writer(user=request.user, cluster=cluster, year=period.year)
         data = DeclaredInput(data=request.data)
         if not data.is_valid():

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from aggregation.services import declared_totals_replace
 from catalogue.selectors import catalogue_for_year
 from core.errors import DomainError, ForbiddenError
 from core.language import pick
+from hub.http import HubRequest
 from hub.views.cluster.common import (
     ROLE_LABELS,
     Viewer,
@@ -81,9 +82,7 @@ def rows_from(formset: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def cluster_declared_page(
-    request: HttpRequest, cluster_slug: str, period_code: str
-) -> HttpResponse:
+def cluster_declared_page(request: HubRequest, cluster_slug: str, period_code: str) -> HttpResponse:
     viewer = open_viewer(request, cluster_slug, period_code)
     cluster, period = viewer.cluster, viewer.period
     can_edit = can_write_declared(user=request.user, cluster=cluster, year=period.year)
