@@ -280,7 +280,8 @@ def test_submit_is_blocked_while_findings_block_it(world, page_client):
         follow=True,
     )
     html = text(response)
-    assert "Chưa gửi được: còn 3 vấn đề cần sửa hoặc giải trình." in html
+    assert "Chưa gửi được: còn 3 vấn đề." in html
+    assert "đánh dấu không có số liệu kèm giải trình" in html
     summary = re.search(r'<section class="card findings-summary".*?</section>', html, re.S).group(0)
     assert '<a href="#f-training-classes">' in summary  # consistency, on the total
     assert '<a href="#f-research-projects">' in summary  # completeness
