@@ -26,7 +26,7 @@ from submissions.spreadsheets import (
     build_template_xlsx,
     check_upload_size,
 )
-from submissions.uploads import upload_process
+from submissions.uploads import marks_of, upload_process
 
 
 class TemplateView(APIView):
@@ -39,11 +39,13 @@ class TemplateView(APIView):
         if not request_access(request).can_read_review(period.year):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         school = request.tenant  # type: ignore[attr-defined]
+        stored = values_of(period=period)
         arguments = {
             "catalogue": catalogue_for_year(period.year),
             "school_name": school.name_vi,
             "period_code": period.code,
-            "values": values_of(period=period).values,
+            "values": stored.values,
+            "marks": marks_of(stored),
             "language": current_language(),
         }
         if self.kind == "xlsx":

@@ -118,9 +118,7 @@ def test_marks_exclude_each_other_and_a_value_clears_not_reported(world, api_cli
     } <= audited
 
 
-def test_a_not_reported_figure_is_published_as_a_mark_and_never_counted_as_zero(
-    world, api_client
-):
+def test_a_not_reported_figure_is_published_as_a_mark_and_never_counted_as_zero(world, api_client):
     period = Period.objects.get(code="2024-H1")
     client = api_client("dienbien-editor", "dienbien")
     save(
