@@ -561,7 +561,17 @@ def submission_record_historical(
         school=school,
         period=period,
         expected_version=0,
-        changes=Changes(values=dict(values), narratives=dict(narratives), not_reported=unstated),
+        changes=Changes(
+            values=dict(values),
+            narratives=dict(narratives),
+            not_reported=unstated,
+            # The source is the explanation: said on the record, so every page (not only
+            # this backfill) reads the mark as explained.
+            explanations=dict.fromkeys(
+                unstated,
+                _("Tài liệu gốc (%(source)s) không nêu số liệu này.") % {"source": source},
+            ),
+        ),
         actor=actor,
     )
     findings = submission_findings(school=school, period=period, backfill=True)

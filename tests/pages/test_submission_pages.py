@@ -511,7 +511,9 @@ def test_lead_school_home_on_a_member_lists_only_its_lead_year(dienbien_submitte
 def test_each_row_offers_three_states_and_its_definition(world, page_client):
     client = page_client("thainguyen-editor", "thainguyen")
     page = text(client.get(FORM.format("2023-H1")))
-    select = re.search(r'<select id="mark-[^"]*" name="mark__research\.conferences".*?</select>', page)
+    select = re.search(
+        r'<select id="mark-[^"]*" name="mark__research\.conferences".*?</select>', page
+    )
     assert select is not None
     assert [value for value in re.findall(r'<option value="([^"]*)"', select.group(0))] == [
         "",
@@ -524,9 +526,7 @@ def test_each_row_offers_three_states_and_its_definition(world, page_client):
     assert definition in page
 
 
-def test_not_reported_from_the_form_is_stored_and_unblocked_by_an_explanation(
-    world, page_client
-):
+def test_not_reported_from_the_form_is_stored_and_unblocked_by_an_explanation(world, page_client):
     client = page_client("thainguyen-editor", "thainguyen")
     values = {k: v for k, v in COMPLETE.items() if k != "research.conferences"}
     client.post(
