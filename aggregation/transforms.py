@@ -9,6 +9,10 @@ Input frames
 ``facts``        school, period, indicator, value (int), status, version (int)
 ``members``      school, cluster, year, role ("lead", "standing_deputy", "deputy", "member")
 ``submissions``  school, period, status (incl. "not_started"), submitted_at, updated_at
+``marks``        (a mapping, not a frame) school → indicator → "not_reported" |
+                 "not_applicable", from each school's published marks
+                 (`Publication.marks`) kept on the snapshot's basis by `marks_on_basis`:
+                 a marked figure shows that state, never a 0.
 
 Choices, in one place
 ---------------------
