@@ -218,3 +218,21 @@ def test_a_historical_report_whose_figures_disagree_is_submitted_with_the_gap_ex
     assert "Báo cáo 002" in rows("dienbien")["research.projects"].explanation
     with schema_context("dienbien"):
         assert Submission.objects.get(period=period).status == Status.SUBMITTED
+
+
+def test_marks_count_only_on_their_basis():
+    from aggregation.transforms import marks_on_basis
+
+    published = {
+        "dienbien": ("submitted", {"research.projects": "not_reported"}),
+        "laichau": ("accepted", {"research.schemes": "not_applicable"}),
+        "sonla": ("draft", {"research.projects": "not_reported"}),
+        "hagiang": ("submitted", {"research.projects": "something else"}),
+    }
+    assert marks_on_basis(published, "submitted") == {
+        "dienbien": {"research.projects": "not_reported"},
+        "laichau": {"research.schemes": "not_applicable"},
+    }
+    assert marks_on_basis(published, "accepted") == {
+        "laichau": {"research.schemes": "not_applicable"}
+    }
