@@ -48,6 +48,11 @@ class Publication(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField()
     published_at = models.DateTimeField(auto_now=True)
+    # The figures the school marks instead of giving a value, code → "not_reported" |
+    # "not_applicable", as of `version`. Kept here, not as fact rows: a fact is a count
+    # (value NOT NULL) for every reader of the fact table, so a mark can never be
+    # read as 0; the marks travel with the version and status they were published in.
+    marks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -28,7 +28,7 @@ from aggregation.models import (
 from aggregation.selectors import facts_frame, members_frame, publications_frame
 from aggregation.signals import snapshots_stored
 from aggregation.transforms import Basis as BasisName
-from aggregation.transforms import build_cluster_snapshot, previous_year_period
+from aggregation.transforms import build_cluster_snapshot, marks_on_basis, previous_year_period
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from core.errors import DomainError
@@ -55,7 +55,8 @@ def submission_publish(
     """Copy the school's current submission into the fact table (idempotent).
 
     A message older than what is already published finds `version` not newer and
-    changes nothing.
+    changes nothing. Figures marked not reported / not applicable are published as the
+    publication's ``marks`` (never as a fact, never as 0), for the snapshots' roll-up.
     """
     # The submission's row lock makes its version, status and values one consistent
     # reading (an editor holds the same lock while saving).
@@ -63,13 +64,17 @@ def submission_publish(
         submission = Submission.objects.select_for_update().filter(period=period).first()
         if submission is None:
             return PublishOutcome(school.schema_name, period.code, 0, changed=False)
-        values: dict[str, int] = {
-            code: value
-            for code, value in Value.objects.filter(submission=submission).values_list(
-                "code", "value"
-            )
-            if value is not None
-        }
+        values: dict[str, int] = {}
+        marks: dict[str, str] = {}
+        for code, value, not_applicable, not_reported in Value.objects.filter(
+            submission=submission
+        ).values_list("code", "value", "not_applicable", "not_reported"):
+            if value is not None:
+                values[code] = value
+            elif not_applicable:
+                marks[code] = "not_applicable"
+            elif not_reported:
+                marks[code] = "not_reported"
     with schema_context("public"), transaction.atomic():
         publication = (
             Publication.objects.select_for_update().filter(school=school, period=period).first()
@@ -105,6 +110,7 @@ def submission_publish(
                 "status": submission.status,
                 "submitted_at": submission.submitted_at,
                 "changed_at": submission.updated_at,
+                "marks": marks,
             },
         )
         clusters = aggregation_request_for_school(school=school, period=period)
@@ -177,6 +183,12 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
         )
         declared = {code: value for code, value, _source in declared_rows}
         declared_sources = {code: source for code, _value, source in declared_rows}
+        published_marks = {
+            slug: (status, marks)
+            for slug, status, marks in Publication.objects.filter(
+                school_id__in=school_ids, period=period
+            ).values_list("school__schema_name", "status", "marks")
+        }
         catalogue = catalogue_for_year(period.year)
         now = timezone.now()
         basis: BasisName
@@ -192,6 +204,7 @@ def cluster_aggregate(*, cluster: Cluster, period: Period, force: bool = False) 
                 deadline=period.deadline,
                 declared=declared,
                 declared_sources=declared_sources,
+                marks=marks_on_basis(published_marks, basis),
                 now=now,
             )
             Snapshot.objects.update_or_create(

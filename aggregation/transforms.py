@@ -9,6 +9,10 @@ Input frames
 ``facts``        school, period, indicator, value (int), status, version (int)
 ``members``      school, cluster, year, role ("lead", "standing_deputy", "deputy", "member")
 ``submissions``  school, period, status (incl. "not_started"), submitted_at, updated_at
+``marks``        (a mapping, not a frame) school → indicator → "not_reported" |
+                 "not_applicable", from each school's published marks
+                 (`Publication.marks`) kept on the snapshot's basis by `marks_on_basis`:
+                 a marked figure shows that state, never a 0.
 
 Choices, in one place
 ---------------------
@@ -89,6 +93,7 @@ __all__ = [
     "declared_findings",
     "facts_on_basis",
     "input_fingerprint",
+    "marks_on_basis",
     "ordered_codes",
     "period_sort_key",
     "period_year",
@@ -560,6 +565,31 @@ def declared_findings(
     return findings
 
 
+def marks_on_basis(
+    published: Mapping[str, tuple[str, Mapping[str, str]]], basis: Basis
+) -> dict[str, dict[str, Mark]]:
+    """The marks that count on a basis: school → (publication status, its marks) →
+    school → indicator → "not_reported" | "not_applicable", for the schools whose
+    status counts (as `facts_on_basis` keeps their facts). Other values are ignored."""
+    try:
+        statuses = BASIS_STATUSES[basis]
+    except KeyError:
+        raise ValueError(f"basis must be 'accepted' or 'submitted', not {basis!r}") from None
+    kept: dict[str, dict[str, Mark]] = {}
+    for school, (status, marks) in published.items():
+        if status not in statuses:
+            continue
+        chosen: dict[str, Mark] = {}
+        for code, mark in (marks or {}).items():
+            if mark == "not_reported":
+                chosen[code] = "not_reported"
+            elif mark == "not_applicable":
+                chosen[code] = "not_applicable"
+        if chosen:
+            kept[school] = chosen
+    return kept
+
+
 def build_cluster_snapshot(
     *,
     facts: pd.DataFrame,
@@ -603,6 +633,15 @@ def build_cluster_snapshot(
     previous_source = previous_source[previous_source["period"] == previous_period]
     previous_rows = previous_source[previous_source["school"].isin(schools)]
     fingerprint = input_fingerprint(pd.concat([current_rows, previous_rows], ignore_index=True))
+    marks = {school: dict(marks[school]) for school in schools if marks and marks.get(school)}
+    if marks:
+        # A mark changes what the snapshot shows, so it changes the fingerprint too.
+        marked = "|".join(
+            f"{school}:{code}:{mark}"
+            for school in sorted(marks)
+            for code, mark in sorted(marks[school].items())
+        )
+        fingerprint = hashlib.sha256(f"{fingerprint}|{marked}".encode()).hexdigest()
 
     typed = school_table(
         facts=facts_on_basis(current_rows, basis), schools=schools, catalogue=catalogue

@@ -47,6 +47,7 @@ def submission_state(request: Request, period: Period) -> dict[str, object]:
         "catalogue_version": submission.catalogue_version if submission else None,
         "values": current.values,
         "not_applicable": sorted(current.not_applicable),
+        "not_reported": sorted(current.not_reported),
         "explanations": current.explanations,
         "narratives": current.narratives,
         "submitted_at": submission.submitted_at if submission else None,
@@ -72,6 +73,10 @@ class SubmissionInput(serializers.Serializer):
         child=serializers.CharField(allow_blank=True), required=False, default=dict
     )
     not_applicable = serializers.DictField(
+        child=serializers.BooleanField(), required=False, default=dict
+    )
+    # "Không có số liệu": the source did not state the figure (never counted as 0).
+    not_reported = serializers.DictField(
         child=serializers.BooleanField(), required=False, default=dict
     )
 
@@ -112,6 +117,7 @@ class SubmissionView(APIView):
                 narratives=data.validated_data["narratives"],
                 explanations=data.validated_data["explanations"],
                 not_applicable=data.validated_data["not_applicable"],
+                not_reported=data.validated_data["not_reported"],
             ),
             actor=api_actor(request),
             language=current_language(),

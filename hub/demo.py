@@ -186,7 +186,12 @@ def open_demo_periods(*, today: date) -> None:
 
 
 def load_figures() -> dict[str, int]:
-    """The seed documents' figures as submissions, and seed 002's declared totals."""
+    """The seed documents' figures as submissions, and seed 002's declared totals.
+
+    Historical reports follow the same rules as anyone's (`submission_record_historical`):
+    a required figure a seed does not state is marked not reported, never 0, and the
+    seeds' own inconsistencies stay as findings explained by their source, so no record
+    is stored as submitted with an open blocking finding."""
     schools = {school.schema_name: school for school in School.objects.schools()}
     periods = {period.code: period for period in Period.objects.all()}
     loaded = drafts = 0

@@ -24,9 +24,9 @@ from imports.models import BulkUpload
 from imports.selectors import bulk_allowed_schools, periods_by_code, schools_by_slug
 from submissions.models import Channel, Status
 from submissions.selectors import submission_of, values_of
-from submissions.services import Actor, Changes, SubmissionInvalid, submission_update
+from submissions.services import Actor, SubmissionInvalid, submission_update
 from submissions.spreadsheets import MAX_BULK_BYTES, parse_bulk_upload
-from submissions.uploads import diff_values, problem_dict
+from submissions.uploads import diff_values, mark_changes, marks_of, problem_dict
 
 
 @dataclass
@@ -82,8 +82,13 @@ def bulk_process(
     )
     groups: dict[tuple[str, str], dict[str, int | None]] = defaultdict(dict)
     first_row: dict[tuple[str, str], int] = {}
+    # Cells saying "không có số liệu" / "không áp dụng" (a backfill of a report that
+    # does not state a figure): the mark, never a 0.
+    group_marks: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for row in parsed.rows:
         groups[(row.school, row.period)][row.code] = row.value
+        if row.mark:
+            group_marks[(row.school, row.period)][row.code] = row.mark
         first_row.setdefault((row.school, row.period), row.row_number)
 
     schools = schools_by_slug(key[0] for key in groups)
@@ -122,7 +127,7 @@ def bulk_process(
             school, period = schools[slug], periods[code]
             with schema_context(school.schema_name):
                 submission = submission_of(period=period)
-                current = values_of(period=period).values
+                stored = values_of(period=period)
             versions[(slug, code)] = submission.version if submission else 0
             if submission is not None and submission.status not in (Status.DRAFT, Status.RETURNED):
                 result.errors.append(
@@ -138,7 +143,9 @@ def bulk_process(
                 continue
             result.changes += [
                 {"school": slug, "period": code, **change}
-                for change in diff_values(current, values)
+                for change in diff_values(
+                    stored.values, values, marks_of(stored), group_marks.get((slug, code))
+                )
             ]
     result.upload_id = _store(
         user=user, data=data, filename=filename, dry_run=dry_run, result=result
@@ -175,7 +182,7 @@ def bulk_process(
                     school=schools[slug],
                     period=periods[code],
                     expected_version=versions[(slug, code)],
-                    changes=Changes(values=values),
+                    changes=mark_changes(values, group_marks.get((slug, code), {})),
                     actor=actor,
                     language=language,
                 )

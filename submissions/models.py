@@ -59,6 +59,10 @@ class Value(models.Model):
     code = models.CharField(max_length=100)
     value = models.BigIntegerField(null=True, blank=True)
     not_applicable = models.BooleanField(default=False)
+    # "Không có số liệu": the source (a historical or partial report) did not state it.
+    # Never counted as 0; a required figure so marked needs an explanation unless it
+    # comes from a backfill.
+    not_reported = models.BooleanField(default=False)
     # The school's explanation of a consistency finding on this indicator.
     explanation = models.TextField(blank=True)
 

@@ -19,6 +19,7 @@ from tenants.models import School
 class CurrentValues:
     values: dict[str, int | None] = field(default_factory=dict)
     not_applicable: set[str] = field(default_factory=set)
+    not_reported: set[str] = field(default_factory=set)
     explanations: dict[str, str] = field(default_factory=dict)
     narratives: dict[str, str] = field(default_factory=dict)
 
@@ -39,6 +40,8 @@ def values_of(*, period: Period) -> CurrentValues:
         current.values[row.code] = row.value
         if row.not_applicable:
             current.not_applicable.add(row.code)
+        if row.not_reported:
+            current.not_reported.add(row.code)
         if row.explanation:
             current.explanations[row.code] = row.explanation
     current.narratives = dict(

@@ -53,9 +53,17 @@ class Changes:
     narratives: Mapping[str, str] = field(default_factory=dict)
     explanations: Mapping[str, str] = field(default_factory=dict)
     not_applicable: Mapping[str, bool] = field(default_factory=dict)
+    # "Không có số liệu": the source did not state the figure (never 0).
+    not_reported: Mapping[str, bool] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
-        return not (self.values or self.narratives or self.explanations or self.not_applicable)
+        return not (
+            self.values
+            or self.narratives
+            or self.explanations
+            or self.not_applicable
+            or self.not_reported
+        )
 
 
 class SubmissionInvalid(DomainError):
@@ -157,7 +165,11 @@ def submission_update(
     )
     errors += wrong_units.values()
     unknown_sections = set(changes.narratives) - set(NarrativeSection.values)
-    for code in {*changes.explanations, *changes.not_applicable} - set(catalogue.by_code):
+    for code in {
+        *changes.explanations,
+        *changes.not_applicable,
+        *changes.not_reported,
+    } - set(catalogue.by_code):
         errors.append(
             Finding(
                 code=code,
@@ -222,20 +234,34 @@ def submission_update(
                         text.strip(),
                     )
                 )
-        for code, flag in changes.not_applicable.items():
-            old_flag = existing[code].not_applicable if code in existing else False
-            if old_flag != bool(flag):
-                row_for(code).not_applicable = bool(flag)
+        for mark, flags in (
+            ("not_applicable", changes.not_applicable),
+            ("not_reported", changes.not_reported),
+        ):
+            for code, flag in flags.items():
+                old_flag = bool(getattr(existing[code], mark)) if code in existing else False
+                if old_flag == bool(flag):
+                    continue
+                if code not in existing and code not in touched and not flag:
+                    continue
+                setattr(row_for(code), mark, bool(flag))
                 entries.append(
                     _audit(
                         submission,
                         actor,
                         AuditEntry.Kind.NOTE,
-                        f"{code}:not_applicable",
+                        f"{code}:{mark}",
                         old_flag,
                         bool(flag),
                     )
                 )
+
+        conflicts, cleared = _mark_conflicts(catalogue, changes, touched, submission, actor)
+        if conflicts:
+            raise SubmissionInvalid(
+                _("Số liệu chưa hợp lệ; chưa có gì được lưu."), conflicts, language
+            )
+        entries += cleared
 
         narratives = {n.section: n for n in Narrative.objects.filter(submission=submission)}
         changed_narratives: list[Narrative] = []
@@ -267,8 +293,79 @@ def submission_update(
         return submission, entries
 
 
-def submission_findings(*, school: School, period: Period) -> list[Finding]:
-    """What the hub notices about the current figures (shown live and before submit)."""
+def _mark_conflicts(
+    catalogue: Catalogue,
+    changes: Changes,
+    touched: Mapping[str, Value],
+    submission: Submission,
+    actor: Actor,
+) -> tuple[list[Finding], list[AuditEntry]]:
+    """A figure has one state: a value, not applicable, or not reported.
+
+    Marking one state clears the other mark, and a typed value clears "không có số
+    liệu" (both recorded in the audit); a change that asks for two at once (a value and
+    "không có số liệu", or both marks) is ambiguous and refused.
+    """
+    refused: list[Finding] = []
+    cleared_entries: list[AuditEntry] = []
+    for code, row in touched.items():
+        asked_na = changes.not_applicable.get(code) is True
+        asked_nr = changes.not_reported.get(code) is True
+        if row.not_applicable and row.not_reported:
+            if asked_na and asked_nr:
+                refused.append(_mark_refusal(catalogue, code, both=True))
+                continue
+            cleared = "not_applicable" if asked_nr else "not_reported"
+            setattr(row, cleared, False)
+            cleared_entries.append(
+                _audit(submission, actor, AuditEntry.Kind.NOTE, f"{code}:{cleared}", True, False)
+            )
+        if row.not_reported and row.value is not None:
+            if asked_nr:
+                refused.append(_mark_refusal(catalogue, code, both=False))
+                continue
+            # A value typed for a figure marked not reported: it is known now.
+            row.not_reported = False
+            cleared_entries.append(
+                _audit(submission, actor, AuditEntry.Kind.NOTE, f"{code}:not_reported", True, False)
+            )
+    return refused, cleared_entries
+
+
+def _mark_refusal(catalogue: Catalogue, code: str, *, both: bool) -> Finding:
+    indicator = catalogue.by_code[code]
+    if both:
+        message_vi = (
+            f"{indicator.label_vi}: chỉ chọn một trong “không áp dụng” và “không có số liệu”."
+        )
+        message_en = f"{indicator.label_en}: choose either “not applicable” or “not reported”."
+    else:
+        message_vi = (
+            f"{indicator.label_vi}: đã có số liệu nên không thể đánh dấu “không có số liệu”; "
+            "xóa số liệu hoặc bỏ đánh dấu."
+        )
+        message_en = (
+            f"{indicator.label_en}: has a value, so it cannot be marked “not reported”; "
+            "clear the value or remove the mark."
+        )
+    return Finding(
+        code=code,
+        kind="error",
+        blocking=True,
+        message_vi=message_vi,
+        message_en=message_en,
+        rule="ambiguous_mark",
+    )
+
+
+BACKFILL_CHANNELS = (Channel.SYSTEM,)
+
+
+def submission_findings(*, school: School, period: Period, backfill: bool = False) -> list[Finding]:
+    """What the hub notices about the current figures (shown live and before submit).
+
+    ``backfill`` (a historical report or a system load): a required figure marked not
+    reported does not block (`validation.check_completeness`)."""
     catalogue = catalogue_for_year(period.year)
     with schema_context(school.schema_name):
         current = values_of(period=period)
@@ -277,8 +374,10 @@ def submission_findings(*, school: School, period: Period) -> list[Finding]:
         catalogue=catalogue,
         values=current.values,
         not_applicable=current.not_applicable,
+        not_reported=current.not_reported,
         explanations=current.explanations,
         history=history,
+        backfill=backfill,
     )
 
 
@@ -304,7 +403,9 @@ def submission_submit(
     language: str = "vi",
 ) -> Submission:
     """Submit to the cluster's lead school, unless something still blocks it."""
-    findings = submission_findings(school=school, period=period)
+    findings = submission_findings(
+        school=school, period=period, backfill=actor.channel in BACKFILL_CHANNELS
+    )
     blocking = blocking_findings(findings)
     with schema_context(school.schema_name), transaction.atomic():
         submission = Submission.objects.select_for_update().filter(period=period).first()
@@ -326,7 +427,11 @@ def submission_submit(
             raise ConflictError(locked, version=submission.version)
         if blocking:
             raise SubmissionInvalid(
-                _("Chưa gửi được: còn %(count)s vấn đề cần sửa hoặc giải trình.")
+                _(
+                    "Chưa gửi được: còn %(count)s vấn đề. Với số liệu còn thiếu: nhập số "
+                    "liệu, đánh dấu không áp dụng, hoặc đánh dấu không có số liệu kèm giải "
+                    "trình. Với số liệu không khớp: sửa số liệu hoặc ghi giải trình."
+                )
                 % {"count": len(blocking)},
                 blocking,
                 language,
@@ -431,23 +536,68 @@ def submission_record_historical(
     source: str,
     actor: Actor,
 ) -> Submission:
-    """Enter a report that was already submitted on paper (a seed document), as submitted.
+    """Enter a report that was already submitted on paper (a seed document), as submitted,
+    by the same rules as anyone (no submitted record with an open blocking finding).
 
-    Values go through the same validation and audit as the form; what the hub finds
-    in them (a total that does not add up) is not fixed or hidden, only not allowed to
-    block a report that was in fact sent. Idempotent: an existing submission is kept.
+    Values go through the same validation and audit as the form. A required figure the
+    source does not state is marked not reported ("không có số liệu"), never 0 and never
+    "không áp dụng"; in a backfill that does not block. What the hub finds in the figures
+    (a total that does not add up) is not fixed or hidden: each such finding is explained
+    by a note naming the source ("as stated in ..."), so it stays on every page as an
+    explained finding. If anything still blocks, the report stays a draft.
+    Idempotent: an existing submission is kept.
     """
     with schema_context(school.schema_name):
         existing = Submission.objects.filter(period=period).first()
     if existing is not None and existing.version > 0:
         return existing
+    catalogue = catalogue_for_year(period.year)
+    unstated = {
+        indicator.code: True
+        for indicator in catalogue.indicators
+        if indicator.required and values.get(indicator.code) in (None, "")
+    }
     submission, _entries = submission_update(
         school=school,
         period=period,
         expected_version=0,
-        changes=Changes(values=dict(values), narratives=dict(narratives)),
+        changes=Changes(
+            values=dict(values),
+            narratives=dict(narratives),
+            not_reported=unstated,
+            # The source is the explanation: said on the record, so every page (not only
+            # this backfill) reads the mark as explained.
+            explanations=dict.fromkeys(
+                unstated,
+                _("Tài liệu gốc (%(source)s) không nêu số liệu này.") % {"source": source},
+            ),
+        ),
         actor=actor,
     )
+    findings = submission_findings(school=school, period=period, backfill=True)
+    disagreements = {
+        finding.code for finding in blocking_findings(findings) if finding.kind == "consistency"
+    }
+    if disagreements:
+        note = _(
+            "Số liệu giữ nguyên như tài liệu gốc (%(source)s); chênh lệch có sẵn trong đó."
+        ) % {"source": source}
+        submission, _entries = submission_update(
+            school=school,
+            period=period,
+            expected_version=submission.version,
+            changes=Changes(explanations=dict.fromkeys(sorted(disagreements), note)),
+            actor=actor,
+        )
+        findings = submission_findings(school=school, period=period, backfill=True)
+    if blocking_findings(findings):
+        logger.warning(
+            "Historical report %s %s kept as a draft: %s",
+            school.schema_name,
+            period.code,
+            [finding.code for finding in blocking_findings(findings)],
+        )
+        return submission
     with schema_context(school.schema_name), transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         _change_status(

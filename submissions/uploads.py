@@ -8,6 +8,7 @@ locking as the form (`submission_update` with the upload channel).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from django_tenants.utils import schema_context
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from submissions.models import Channel, Submission, Upload
-from submissions.selectors import submission_of, values_of
+from submissions.selectors import CurrentValues, submission_of, values_of
 from submissions.services import (
     Actor,
     Changes,
@@ -68,14 +69,56 @@ def problem_dict(problem: UploadProblem, language: str) -> dict[str, Any]:
 
 
 def diff_values(
-    current: dict[str, int | None], incoming: dict[str, int | None]
+    current: Mapping[str, int | None],
+    incoming: Mapping[str, int | None],
+    current_marks: Mapping[str, str] | None = None,
+    incoming_marks: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Indicator, old, new for every value the file would change (blank stays blank)."""
-    return [
-        {"code": code, "old": current.get(code), "new": value}
-        for code, value in incoming.items()
-        if current.get(code) != value and not (code not in current and value is None)
-    ]
+    """Indicator, old, new for every value the file would change (blank stays blank).
+
+    With marks ("not_reported" / "not_applicable"), a change of a figure's state is a
+    change too; ``old_mark`` / ``new_mark`` then say which ("" for a plain value)."""
+    was = current_marks or {}
+    now = incoming_marks or {}
+    changes: list[dict[str, Any]] = []
+    for code, value in incoming.items():
+        old_value = current.get(code)
+        old_mark = was.get(code, "")
+        new_mark = now.get(code, "")
+        # A blank cell leaves a mark alone; a number clears "không có số liệu".
+        mark_after = new_mark or (
+            "" if value is not None and old_mark == "not_reported" else old_mark
+        )
+        if old_value == value and mark_after == old_mark:
+            continue
+        if code not in current and value is None and not new_mark:
+            continue
+        change: dict[str, Any] = {"code": code, "old": old_value, "new": value}
+        if old_mark or mark_after:
+            change.update(old_mark=old_mark, new_mark=mark_after)
+        changes.append(change)
+    return changes
+
+
+def marks_of(current: CurrentValues) -> dict[str, str]:
+    """The stored marks of a submission, code → "not_reported" | "not_applicable"."""
+    marks = dict.fromkeys(current.not_reported, "not_reported")
+    marks.update(dict.fromkeys(current.not_applicable, "not_applicable"))
+    return marks
+
+
+def mark_changes(incoming: Mapping[str, int | None], marks: Mapping[str, str]) -> Changes:
+    """The values of a file and the states its cells name, as one change: a cell saying
+    "không có số liệu" sets that mark (and clears the other); a number clears
+    "không có số liệu" (the services do it). A blank cell leaves the marks alone."""
+    return Changes(
+        values=dict(incoming),
+        not_reported={code: True for code, mark in marks.items() if mark == "not_reported"},
+        not_applicable={
+            **{code: False for code, mark in marks.items() if mark == "not_reported"},
+            **{code: True for code, mark in marks.items() if mark == "not_applicable"},
+        },
+    )
 
 
 def upload_process(
@@ -121,8 +164,11 @@ def upload_process(
             result.errors.append(
                 {"sheet": None, "row": None, "column": None, "code": None, "message": locked}
             )
+        stored = values_of(period=period)
         result.changes = (
-            diff_values(values_of(period=period).values, parsed.values) if parsed.ok else []
+            diff_values(stored.values, parsed.values, marks_of(stored), parsed.marks)
+            if parsed.ok
+            else []
         )
         result.upload_id = _store(
             school=school,
@@ -151,7 +197,7 @@ def upload_process(
             school=school,
             period=period,
             expected_version=version,
-            changes=Changes(values=dict(parsed.values)),
+            changes=mark_changes(parsed.values, parsed.marks),
             actor=actor,
             language=language,
         )

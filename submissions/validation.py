@@ -37,7 +37,9 @@ from typing import Literal
 
 from catalogue.rollup import Figure, Mark, school_figures
 from catalogue.spec import Catalogue, IndicatorSpec
-from submissions.numbers import format_number, is_english, parse_count
+from core.formatting import format_number
+from core.language import pick
+from submissions.numbers import parse_count
 
 __all__ = [
     "MAD_SCALE",
@@ -95,6 +97,8 @@ _SPLIT_PHRASES: dict[str, tuple[str, str]] = {
     "status": ("theo khai giảng và bế giảng", "opened and closed"),
     "grade": ("theo hạng chức danh", "by grade"),
     "sent": ("theo gửi và không gửi dự thi cấp tỉnh", "sent on and not sent on"),
+    "organiser": ("theo tự tổ chức và phối hợp tổ chức", "own and co-organised"),
+    "outlet": ("theo nơi đăng (tạp chí, bản tin, hội thảo)", "by outlet"),
 }
 
 
@@ -119,7 +123,7 @@ class Finding:
     rule: str = ""
 
     def message(self, language: str) -> str:
-        return self.message_en if is_english(language) else self.message_vi
+        return pick(self.message_vi, self.message_en, _language(language))
 
     def as_dict(self, language: str) -> dict[str, object]:
         return {
@@ -534,24 +538,51 @@ def _bounded_parts_exceed(
     )
 
 
+# What unblocks a required figure left blank: said the same way in every message.
+UNBLOCK_VI = (
+    "nhập số liệu (0 nếu kỳ này không có), đánh dấu không áp dụng, hoặc đánh dấu không có "
+    "số liệu kèm giải trình"
+)
+UNBLOCK_EN = (
+    "enter a value (0 if there were none this period), mark it not applicable, or mark it "
+    "not reported with an explanation"
+)
+RULE_NOT_REPORTED = "not_reported"
+
+
 def check_completeness(
     *,
     catalogue: Catalogue,
     values: Mapping[str, int | None],
     not_applicable: Iterable[str],
+    not_reported: Iterable[str] = (),
+    explanations: Mapping[str, str] | None = None,
+    backfill: bool = False,
 ) -> list[Finding]:
     """Required indicators left blank (None or absent) and not marked not applicable.
 
     Blank is not zero: a school with no such activity enters 0. When every part of one
     split of the blank total is present, the message gives their sum as a hint.
+
+    A required figure marked not reported ("không có số liệu": the source did not state
+    it) is a finding of its own: it blocks until the school explains it, except in a
+    backfill (`backfill`: a historical report or a bulk load, where the source is the
+    explanation), where it is shown and never blocks. A blank figure that is not
+    marked blocks whatever its explanation: the message says the three ways out.
     """
     skipped = set(not_applicable)
-    figures = figures_for(catalogue=catalogue, values=values, not_applicable=skipped)
+    unstated = set(not_reported) - skipped
+    figures = figures_for(
+        catalogue=catalogue, values=values, not_applicable=skipped, not_reported=unstated
+    )
     findings: list[Finding] = []
     for indicator in catalogue.indicators:
         if not indicator.required or indicator.code in skipped:
             continue
         if values.get(indicator.code) is not None:
+            continue
+        if indicator.code in unstated:
+            findings.append(_not_reported(indicator, backfill=backfill))
             continue
         hint_vi = hint_en = ""
         numbers: dict[str, int | float | None] = {}
@@ -570,20 +601,56 @@ def check_completeness(
                 kind="completeness",
                 blocking=True,
                 message_vi=(
-                    f"Chưa nhập {_lower_first(indicator.label_vi)}. Nhập 0 nếu kỳ này không có; "
-                    "đánh dấu “không áp dụng” nếu chỉ tiêu không áp dụng với trường."
+                    f"Chưa nhập {_lower_first(indicator.label_vi)}. Để gửi được: {UNBLOCK_VI}."
                     f"{hint_vi}"
                 ),
                 message_en=(
-                    f"{indicator.label_en}: not entered yet. Enter 0 if there were none this "
-                    "period, or mark it not applicable if it does not apply to your school."
-                    f"{hint_en}"
+                    f"{indicator.label_en}: not entered yet. To submit: {UNBLOCK_EN}.{hint_en}"
                 ),
                 numbers=numbers,
                 rule=RULE_MISSING,
             )
         )
-    return findings
+    return _apply_explanations(
+        findings,
+        {
+            code: text
+            for code, text in (explanations or {}).items()
+            if code in unstated  # only a not-reported figure is unblocked by a note
+        },
+    )
+
+
+def _not_reported(indicator: IndicatorSpec, *, backfill: bool) -> Finding:
+    if backfill:
+        return Finding(
+            code=indicator.code,
+            kind="completeness",
+            blocking=False,
+            message_vi=(
+                f"{indicator.label_vi}: không có số liệu (tài liệu gốc không nêu); không tính là 0."
+            ),
+            message_en=(
+                f"{indicator.label_en}: not reported (the source does not state it); "
+                "never counted as 0."
+            ),
+            explained=True,
+            rule=RULE_NOT_REPORTED,
+        )
+    return Finding(
+        code=indicator.code,
+        kind="completeness",
+        blocking=True,
+        message_vi=(
+            f"{indicator.label_vi}: đã đánh dấu không có số liệu. Để gửi được, ghi giải trình "
+            "vì sao không có số liệu (hoặc nhập số liệu, hoặc đánh dấu không áp dụng)."
+        ),
+        message_en=(
+            f"{indicator.label_en}: marked not reported. To submit, explain why there is no "
+            "figure (or enter a value, or mark it not applicable)."
+        ),
+        rule=RULE_NOT_REPORTED,
+    )
 
 
 def check_outliers(
@@ -699,12 +766,13 @@ def findings_for_submit(
     explanations: Mapping[str, str],
     history: Mapping[str, Sequence[tuple[str, int]]],
     not_reported: Iterable[str] = (),
+    backfill: bool = False,
 ) -> list[Finding]:
     """Everything to show before submitting: consistency, completeness, outliers.
 
     An explanation on an outlier's indicator marks it explained (it never blocked).
-    ``not_reported`` (figures a source did not state) only changes how blank subtotals
-    roll up; which of them unblock a submission is the school side's rule.
+    ``not_reported`` (figures a source did not state) roll up as unknown, never 0; a
+    required one blocks until explained, unless ``backfill`` (`check_completeness`).
     """
     skipped = set(not_applicable)
     return [
@@ -715,7 +783,14 @@ def findings_for_submit(
             not_applicable=skipped,
             not_reported=not_reported,
         ),
-        *check_completeness(catalogue=catalogue, values=values, not_applicable=skipped),
+        *check_completeness(
+            catalogue=catalogue,
+            values=values,
+            not_applicable=skipped,
+            not_reported=not_reported,
+            explanations=explanations,
+            backfill=backfill,
+        ),
         *_apply_explanations(
             check_outliers(catalogue=catalogue, values=values, history=history),
             explanations,
@@ -748,14 +823,21 @@ def _en(value: int | float) -> str:
     return format_number(value, "en")
 
 
+def _language(language: str) -> str:
+    """ "en", "en-us", "en_GB" read English; every other language Vietnamese."""
+    return "en" if language.lower().startswith("en") else "vi"
+
+
 def _parts(present: Sequence[tuple[IndicatorSpec, int]], language: str) -> str:
-    if is_english(language):
+    if _language(language) == "en":
         return " + ".join(f"{child.label_en} {_en(value)}" for child, value in present)
     return " + ".join(f"{child.label_vi} {_vi(value)}" for child, value in present)
 
 
 def _history(previous: Sequence[tuple[str, int]], language: str) -> str:
-    return "; ".join(f"{period}: {format_number(count, language)}" for period, count in previous)
+    return "; ".join(
+        f"{period}: {format_number(count, _language(language))}" for period, count in previous
+    )
 
 
 def _lower_first(label: str) -> str:

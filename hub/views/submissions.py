@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalogue.models import Period
-from catalogue.selectors import catalogue_for_year, period_by_code, periods_list
+from catalogue.selectors import catalogue_for_year, period_get, periods_list
 from catalogue.spec import UNITS, Catalogue, IndicatorSpec
-from core.errors import ConflictError, DomainError, ForbiddenError
+from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from core.formatting import format_count, format_number
 from core.language import current_language, pick
 from submissions import selectors
@@ -90,6 +90,14 @@ SPLIT_LABELS: dict[str, StrOrPromise] = {
     "status": gettext_lazy("khai giảng / bế giảng"),
     "grade": gettext_lazy("theo hạng"),
     "sent": gettext_lazy("gửi / không gửi dự thi cấp tỉnh"),
+    "organiser": gettext_lazy("tự tổ chức / phối hợp tổ chức"),
+    "outlet": gettext_lazy("theo nơi đăng"),
+}
+# A figure's state besides a value, as the entry form's per-row choice offers it.
+MARKS: dict[str, StrOrPromise] = {
+    "": gettext_lazy("Có số liệu"),
+    "not_applicable": gettext_lazy("Không áp dụng"),
+    "not_reported": gettext_lazy("Không có số liệu"),
 }
 FINDING_KIND_LABELS: dict[str, StrOrPromise] = {
     "error": gettext_lazy("Lỗi"),
@@ -107,10 +115,10 @@ YES_NO: dict[str, StrOrPromise] = {
 
 
 def _period_or_404(code: str) -> Period:
-    period = period_by_code(code)
-    if period is None:
-        raise Http404(_("Không có kỳ báo cáo %(code)s.") % {"code": code})
-    return period
+    try:
+        return period_get(code)
+    except NotFoundError as missing:
+        raise Http404(missing.message) from missing
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -198,6 +206,9 @@ class Typed:
     version: int
     values: dict[str, str] = field(default_factory=dict)
     not_applicable: set[str] = field(default_factory=set)
+    not_reported: set[str] = field(default_factory=set)
+    # Rows whose state the form named (the per-row choice, or the older checkbox).
+    stated: set[str] = field(default_factory=set)
     notes: dict[str, str] = field(default_factory=dict)
     narratives: dict[str, str] = field(default_factory=dict)
 
@@ -211,6 +222,13 @@ class Typed:
         for code in catalogue.by_code:
             if f"value__{code}" in post:
                 typed.values[code] = post.get(f"value__{code}", "")
+            mark = post.get(f"mark__{code}")
+            if mark is not None:
+                typed.stated.add(code)
+                if mark == "not_applicable":
+                    typed.not_applicable.add(code)
+                elif mark == "not_reported":
+                    typed.not_reported.add(code)
             if post.get(f"na__{code}"):
                 typed.not_applicable.add(code)
             if f"note__{code}" in post:
@@ -225,10 +243,14 @@ class Typed:
             values=dict(self.values),
             narratives=dict(self.narratives),
             explanations=dict(self.notes),
-            # Every indicator on the form says whether its box is ticked; only
-            # differences from what is stored are written.
+            # Every indicator on the form says its state; only differences from what
+            # is stored are written.
             not_applicable={
-                code: code in self.not_applicable for code in {*self.values, *self.not_applicable}
+                code: code in self.not_applicable
+                for code in {*self.values, *self.not_applicable, *self.stated}
+            },
+            not_reported={
+                code: code in self.not_reported for code in {*self.stated, *self.not_reported}
             },
         )
 
@@ -260,6 +282,7 @@ class Row:
     raw: str
     value: int | None
     not_applicable: bool
+    not_reported: bool
     note: str
     findings: list[dict[str, object]]
     errors: list[dict[str, object]]
@@ -282,10 +305,29 @@ class Row:
         return _unit(self.indicator)
 
     @property
+    def mark(self) -> str:
+        """The row's state besides a value: "not_applicable", "not_reported" or ""."""
+        if self.not_applicable:
+            return "not_applicable"
+        return "not_reported" if self.not_reported else ""
+
+    @property
+    def marks(self) -> list[tuple[str, StrOrPromise]]:
+        return list(MARKS.items())
+
+    @property
+    def definition(self) -> str:
+        """What counts (and what does not), from the catalogue: the field's help."""
+        return pick(self.indicator.definition_vi, self.indicator.definition_en or None)
+
+    @property
     def show_note(self) -> bool:
-        """An explanation box for a disagreement (or a surprising value) on this row."""
-        return bool(self.note) or any(
-            f["kind"] in ("consistency", "outlier") for f in self.findings
+        """An explanation box for a disagreement (or a surprising value) on this row, or
+        for a figure marked not reported (its explanation unblocks it)."""
+        return (
+            bool(self.note)
+            or self.not_reported
+            or any(f["kind"] in ("consistency", "outlier") for f in self.findings)
         )
 
     @property
@@ -371,11 +413,15 @@ def _sections(
         raws = {code: _shown_number(value) for code, value in current.values.items()}
         values: dict[str, int | None] = dict(current.values)
         not_applicable = set(current.not_applicable)
+        not_reported = set(current.not_reported)
         notes = dict(current.explanations)
     else:
         raws = dict(typed.values)
         values = {code: _read_count(catalogue, code, raw) for code, raw in typed.values.items()}
         not_applicable = set(typed.not_applicable)
+        not_reported = set(typed.not_reported) | (
+            set(current.not_reported) - typed.stated - set(typed.values)
+        )
         notes = {**current.explanations, **typed.notes}
 
     sections: list[dict[str, object]] = []
@@ -388,6 +434,7 @@ def _sections(
                 raw=raws.get(indicator.code, ""),
                 value=values.get(indicator.code),
                 not_applicable=indicator.code in not_applicable,
+                not_reported=indicator.code in not_reported,
                 note=notes.get(indicator.code, ""),
                 findings=by_code.get(indicator.code, []),
                 errors=errors_by_code.get(indicator.code, []),
@@ -634,7 +681,9 @@ def _audit_text(entry: AuditEntry, text: str | None) -> str:
             return text
     if entry.kind == AuditEntry.Kind.STATUS:
         return str(STATUS_LABELS.get(text, text))
-    if entry.kind == AuditEntry.Kind.NOTE and entry.field.endswith(":not_applicable"):
+    if entry.kind == AuditEntry.Kind.NOTE and entry.field.endswith(
+        (":not_applicable", ":not_reported")
+    ):
         return str(YES_NO.get(text, text))
     return text
 
@@ -651,6 +700,8 @@ def _audit_what(entry: AuditEntry, catalogue: Catalogue) -> str:
         return _("%(indicator)s (giải trình)") % {"indicator": name}
     if detail == "not_applicable":
         return _("%(indicator)s (không áp dụng)") % {"indicator": name}
+    if detail == "not_reported":
+        return _("%(indicator)s (không có số liệu)") % {"indicator": name}
     return name
 
 

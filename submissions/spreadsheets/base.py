@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from catalogue.rollup import Mark
 from core.formatting import format_number
+from submissions.labels import normalise_label
 from submissions.spreadsheets.limits import (
     MAX_REPORTED_PROBLEMS,
 )
@@ -34,6 +36,43 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+# A value cell may say a figure's state instead of a number, in these words only
+# (compared after `normalise_label`). "N/A" is not among them: it reads "not
+# applicable" to some and "not available" to others, so it is refused.
+MARK_TEXTS: dict[str, Mark] = {
+    "khong co so lieu": "not_reported",
+    "not reported": "not_reported",
+    "khong ap dung": "not_applicable",
+    "not applicable": "not_applicable",
+}
+# Words that suggest a state without naming one exactly ("không", "chưa có", "N/A",
+# "none"): refused with the three ways to say it, never guessed.
+_MARKISH_WORDS = frozenset(
+    {"khong", "ko", "k", "chua", "not", "no", "none", "nil", "na", "n", "a", "kad", "kcsl"}
+)
+
+
+def read_mark(text: str) -> Mark | Literal["ambiguous"] | None:
+    """The state a value cell's text names, "ambiguous" for a text that seems to name
+    one without doing so exactly, None for anything else (a number, a blank)."""
+    key = normalise_label(text)
+    if key in MARK_TEXTS:
+        return MARK_TEXTS[key]
+    words = key.split()
+    if words and not any(char.isdigit() for char in key) and set(words) & _MARKISH_WORDS:
+        return "ambiguous"
+    return None
+
+
+MARK_AMBIGUOUS_VI = (
+    "Không rõ “{text}” nghĩa là gì. Hãy ghi số (0 nếu không có), “không áp dụng”, "
+    "hoặc “không có số liệu” (tài liệu gốc không nêu)."
+)
+MARK_AMBIGUOUS_EN = (
+    "“{text}” is ambiguous. Write a number (0 if there were none), “not applicable”, or "
+    "“not reported” (the source does not state it)."
+)
 
 # --- Results ---------------------------------------------------------------------
 
@@ -64,6 +103,8 @@ class UploadParse:
     None means the cell was blank (distinct from an indicator the file lacks)."""
 
     values: dict[str, int | None] = field(default_factory=dict)
+    #: Cells that say "không áp dụng" / "không có số liệu" (their value is None).
+    marks: dict[str, Mark] = field(default_factory=dict)
     errors: list[UploadProblem] = field(default_factory=list)
     warnings: list[UploadProblem] = field(default_factory=list)
     kind: Kind | None = None
@@ -84,6 +125,8 @@ class BulkRow:
     code: str
     value: int | None
     row_number: int
+    #: "not_reported" / "not_applicable" when the cell says so (value None).
+    mark: Mark | None = None
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from catalogue.rollup import Mark
 from catalogue.spec import Catalogue
 from submissions.labels import normalise_label
 from submissions.spreadsheets.base import (
@@ -177,15 +178,17 @@ def parse_bulk_upload(
             )
             continue
         seen[key] = number
+        marks: dict[str, Mark] = {}
         ok, value = _parse_value(
             cells["value"].value,
             resolver.catalogue[code],
             row=number,
             column=names["value"],
             problems=problems,
+            marks=marks,
         )
         if ok:
-            result.rows.append(BulkRow(school, period, code, value, number))
+            result.rows.append(BulkRow(school, period, code, value, number, marks.get(code)))
     problems.close()
     notes.close()
     return result

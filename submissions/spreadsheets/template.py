@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.packaging.custom import IntProperty, StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
@@ -39,10 +41,22 @@ class _TemplateRow:
     unit: str
     value: int | None
     depth: int
+    #: What the value cell says instead of a number ("không có số liệu"...), or "".
+    mark_text: str = ""
+
+
+# The words a value cell uses for a figure's state (read back by `base.read_mark`).
+MARK_WORDS: dict[str, dict[str, str]] = {
+    "vi": {"not_reported": "không có số liệu", "not_applicable": "không áp dụng"},
+    "en": {"not_reported": "not reported", "not_applicable": "not applicable"},
+}
 
 
 def _template_rows(
-    catalogue: Catalogue, values: dict[str, int | None], language: str
+    catalogue: Catalogue,
+    values: dict[str, int | None],
+    language: str,
+    marks: Mapping[str, str] | None = None,
 ) -> list[_TemplateRow]:
     english = language == "en"
     sections = {section.code: section for section in catalogue.sections}
@@ -75,6 +89,11 @@ def _template_rows(
                 unit=unit_en if english else unit_vi,
                 value=value,
                 depth=depth(indicator),
+                mark_text=""
+                if value is not None
+                else MARK_WORDS["en" if english else "vi"].get(
+                    (marks or {}).get(indicator.code, ""), ""
+                ),
             )
         )
     return rows
@@ -124,6 +143,17 @@ def _instructions(
             "ghi và danh sách lỗi (trang, dòng, cột) được hiển thị để sửa.",
             False,
         ),
+        (
+            "8. Nếu chỉ tiêu không áp dụng với trường, ghi “không áp dụng”; nếu tài liệu gốc "
+            "không nêu số này, ghi “không có số liệu” (không bao giờ được tính là 0; cần giải "
+            "trình trên trang báo cáo trước khi gửi). Không ghi “N/A”, “không”, “-”.",
+            False,
+        ),
+        (
+            "9. Định nghĩa của mỗi chỉ tiêu (tính gì, không tính gì) nằm trong ghi chú của ô "
+            "tên chỉ tiêu (cột C tiếng Việt, cột D tiếng Anh): di chuột vào ô để xem.",
+            False,
+        ),
     ]
     en = [
         ("HOW TO FILL IN THIS TEMPLATE", True),
@@ -161,6 +191,17 @@ def _instructions(
             "the problems are listed with sheet, row and column so you can fix them.",
             False,
         ),
+        (
+            "8. If an indicator does not apply to your school, write “not applicable”; if the "
+            "source does not state the figure, write “not reported” (never counted as 0; explain "
+            "it on the report page before submitting). Do not write “N/A”, “no” or “-”.",
+            False,
+        ),
+        (
+            "9. Each indicator's definition (what counts, what does not) is in the comment of "
+            "its label cell (column C in Vietnamese, column D in English): hover to read it.",
+            False,
+        ),
     ]
     first, second = (en, vi) if language == "en" else (vi, en)
     return [*first, ("", False), *second]
@@ -173,6 +214,7 @@ def build_template_xlsx(
     period_code: str,
     values: dict[str, int | None],
     language: str = "vi",
+    marks: Mapping[str, str] | None = None,
 ) -> bytes:
     """The XLSX a school fills for one period.
 
@@ -187,9 +229,12 @@ def build_template_xlsx(
     another period's template. Document properties carry period and school. No
     formulas anywhere; text that a spreadsheet would run is neutralised.
     `language` ("vi" or "en") picks the section and unit words and which language
-    the instructions start with.
+    the instructions start with. ``marks`` (code → "not_reported" | "not_applicable")
+    pre-fill the value cell with the mark's words. Each label cell carries its
+    indicator's definition as a comment (C Vietnamese, D English). The whole-number
+    validation only warns, so the words of a mark can be typed; the upload is the check.
     """
-    rows = _template_rows(catalogue, values, language)
+    rows = _template_rows(catalogue, values, language, marks)
     wb = Workbook()
     ws = wb.active
     ws.title = TEMPLATE_SHEET
@@ -237,7 +282,19 @@ def build_template_xlsx(
                 wrap_text=column in (2, 3, 4),
                 indent=row.depth if column in (3, 4) else 0,
             )
-        value_cell = ws.cell(row=number, column=6, value=row.value)
+            definition = {
+                3: row.indicator.definition_vi,
+                4: row.indicator.definition_en or row.indicator.definition_vi,
+            }.get(column)
+            if definition:
+                cell.comment = Comment(
+                    neutralise_text(definition), "Cụm Hub", width=360, height=160
+                )
+        value_cell = ws.cell(
+            row=number,
+            column=6,
+            value=row.value if row.value is not None else row.mark_text or None,
+        )
         value_cell.protection = unlocked
         value_cell.fill = input_fill
         value_cell.border = border
@@ -254,12 +311,16 @@ def build_template_xlsx(
                 formula2=str(maximum),
                 allow_blank=True,
                 showErrorMessage=True,
-                errorStyle="stop",
+                # A warning, not a stop: "không có số liệu" / "không áp dụng" are typed
+                # here too; the upload refuses anything else.
+                errorStyle="warning",
                 errorTitle="Giá trị không hợp lệ",
                 error=(
-                    f"Nhập số nguyên từ 0 đến {format_number(maximum, 'vi')}, hoặc để trống. "
-                    f"/ Enter a whole number from 0 to {format_number(maximum, 'en')}, "
-                    "or leave blank."
+                    f"Nhập số nguyên từ 0 đến {format_number(maximum, 'vi')}, để trống, "
+                    "hoặc ghi “không áp dụng” / “không có số liệu”. / "
+                    "Enter a whole number from 0 to "
+                    f"{format_number(maximum, 'en')}, leave blank, or write “not applicable” / "
+                    "“not reported”."
                 ),
                 showInputMessage=True,
                 promptTitle="Giá trị / Value",
@@ -352,6 +413,7 @@ def build_template_csv(
     period_code: str,
     values: dict[str, int | None],
     language: str = "vi",
+    marks: Mapping[str, str] | None = None,
 ) -> bytes:
     """The same rows as the XLSX template, as UTF-8 CSV with a BOM (so Excel shows
     Vietnamese correctly). A CSV carries no period: the caller names the file with
@@ -360,7 +422,7 @@ def build_template_csv(
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in _template_rows(catalogue, values, language):
+    for row in _template_rows(catalogue, values, language, marks):
         writer.writerow(
             [
                 neutralise_text(row.indicator.code),
@@ -368,7 +430,7 @@ def build_template_csv(
                 neutralise_text(row.indicator.label_vi),
                 neutralise_text(row.indicator.label_en),
                 neutralise_text(row.unit),
-                "" if row.value is None else str(int(row.value)),
+                row.mark_text if row.value is None else str(int(row.value)),
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -7,11 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from catalogue.rollup import Mark
 from catalogue.spec import Catalogue, IndicatorSpec
 from core.formatting import format_number
 from submissions.labels import LabelIndex, normalise_label
 from submissions.numbers import parse_count
 from submissions.spreadsheets.base import (
+    MARK_AMBIGUOUS_EN,
+    MARK_AMBIGUOUS_VI,
     TEMPLATE_SHEET,
     UploadParse,
     UploadProblem,
@@ -19,6 +22,7 @@ from submissions.spreadsheets.base import (
     _cell_text,
     _Problems,
     _unquote,
+    read_mark,
 )
 from submissions.spreadsheets.limits import (
     HEADER_SCAN_ROWS,
@@ -129,13 +133,26 @@ def _parse_value(
     row: int,
     column: str,
     problems: _Problems,
+    marks: dict[str, Mark] | None = None,
 ) -> tuple[bool, int | None]:
-    """(ok, value) for a value cell; problems reported on failure."""
+    """(ok, value) for a value cell; problems reported on failure. A cell saying
+    "không áp dụng" / "không có số liệu" gives (True, None) and records the mark in
+    ``marks``; a text that only seems to say so is refused."""
     code = indicator.code
 
     def fail(message_vi: str, message_en: str) -> tuple[bool, int | None]:
         problems.add(row, column, code, message_vi, message_en)
         return False, None
+
+    if isinstance(raw, str) and raw.strip():
+        mark = read_mark(_unquote(raw.strip()))
+        if mark == "ambiguous":
+            text = raw.strip()
+            return fail(MARK_AMBIGUOUS_VI.format(text=text), MARK_AMBIGUOUS_EN.format(text=text))
+        if mark is not None:
+            if marks is not None:
+                marks[code] = mark
+            return True, None
 
     if raw is None:
         return True, None
@@ -470,6 +487,7 @@ def _parse_template_rows(
             row=number,
             column=value_column,
             problems=problems,
+            marks=result.marks,
         )
         if ok:
             result.values[code] = value
@@ -640,7 +658,12 @@ def _parse_wide(
         if read.failed:
             continue
         ok, value = _parse_value(
-            read.value, resolver.catalogue[code], row=number, column=column, problems=problems
+            read.value,
+            resolver.catalogue[code],
+            row=number,
+            column=column,
+            problems=problems,
+            marks=result.marks,
         )
         if ok:
             result.values[code] = value

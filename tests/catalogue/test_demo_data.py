@@ -427,3 +427,26 @@ def test_learners_are_never_fewer_than_classes(figures: dict[str, dict[str, Any]
             twin = catalogue[code].learners_code
             if twin and twin in item["values"]:
                 assert item["values"][twin] >= value, (item["period"], code)
+
+
+def test_a_required_figure_a_seed_does_not_state_is_left_out_never_zero(
+    figures: dict[str, dict[str, Any]],
+) -> None:
+    """The loader marks such a figure not reported (`submission_record_historical`), so
+    the seed must leave it out rather than write 0: seed 2022-Q2 states neither the
+    research projects nor the conferences' total."""
+    (q2,) = [
+        item
+        for _name, item in _submissions(figures)
+        if (item["school"], item["period"]) == ("thainguyen", "2022-Q2")
+    ]
+    catalogue = _catalogue("2022-Q2")
+    unstated = {
+        indicator.code
+        for indicator in catalogue.indicators
+        if indicator.required and q2["values"].get(indicator.code) is None
+    }
+    assert unstated == {"research.projects", "research.conferences"}
+    for _name, item in _submissions(figures):
+        for code, value in item["values"].items():
+            assert value is not None, (item["school"], item["period"], code)

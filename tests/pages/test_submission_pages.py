@@ -280,7 +280,8 @@ def test_submit_is_blocked_while_findings_block_it(world, page_client):
         follow=True,
     )
     html = text(response)
-    assert "Chưa gửi được: còn 3 vấn đề cần sửa hoặc giải trình." in html
+    assert "Chưa gửi được: còn 3 vấn đề." in html
+    assert "đánh dấu không có số liệu kèm giải trình" in html
     summary = re.search(r'<section class="card findings-summary".*?</section>', html, re.S).group(0)
     assert '<a href="#f-training-classes">' in summary  # consistency, on the total
     assert '<a href="#f-research-projects">' in summary  # completeness
@@ -505,3 +506,71 @@ def test_lead_school_home_on_a_member_lists_only_its_lead_year(dienbien_submitte
     html = text(page_client("quangninh-approver", "dienbien").get("/"))
     assert re.findall(r'<tr data-period="(\d{4})-', html) == ["2024", "2024"]
     assert "Duyệt" in re.search(r'<tr data-period="2024-H1">.*?</tr>', html, re.S).group(0)
+
+
+def test_each_row_offers_three_states_and_its_definition(world, page_client):
+    client = page_client("thainguyen-editor", "thainguyen")
+    page = text(client.get(FORM.format("2023-H1")))
+    select = re.search(
+        r'<select id="mark-[^"]*" name="mark__research\.conferences".*?</select>', page
+    )
+    assert select is not None
+    assert [value for value in re.findall(r'<option value="([^"]*)"', select.group(0))] == [
+        "",
+        "not_applicable",
+        "not_reported",
+    ]
+    assert "Không có số liệu" in select.group(0) and "Không áp dụng" in select.group(0)
+    definition = catalogue_for_year(2023)["training.classes"].definition_vi
+    assert definition and '<details class="definition">' in page
+    assert definition in page
+
+
+def test_not_reported_from_the_form_is_stored_and_unblocked_by_an_explanation(world, page_client):
+    client = page_client("thainguyen-editor", "thainguyen")
+    values = {k: v for k, v in COMPLETE.items() if k != "research.conferences"}
+    client.post(
+        FORM.format("2023-H1"),
+        form_data(values, **{"mark__research.conferences": "not_reported"}),
+    )
+    with schema_context("thainguyen"):
+        row = Value.objects.get(submission__period__code="2023-H1", code="research.conferences")
+    assert (row.value, row.not_reported, row.not_applicable) == (None, True, False)
+    page = text(client.get(FORM.format("2023-H1")))
+    assert '<option value="not_reported" selected>' in page
+    assert 'name="note__research.conferences"' in page  # the box that unblocks it
+
+    client.post(
+        FORM.format("2023-H1"),
+        form_data(
+            values,
+            version=1,
+            action="submit-confirmed",
+            **{"mark__research.conferences": "not_reported"},
+        ),
+        follow=True,
+    )
+    assert stored("thainguyen", "2023-H1").status == Status.DRAFT  # no explanation yet
+
+    client.post(
+        FORM.format("2023-H1"),
+        form_data(
+            values,
+            version=1,
+            action="submit-confirmed",
+            **{
+                "mark__research.conferences": "not_reported",
+                "note__research.conferences": "Báo cáo gốc không nêu số hội thảo.",
+            },
+        ),
+    )
+    assert stored("thainguyen", "2023-H1").status == Status.SUBMITTED
+
+    # The mark was written once, by the page, and kept through the two later posts.
+    with schema_context("thainguyen"):
+        audited = list(
+            AuditEntry.objects.filter(field="research.conferences:not_reported").values_list(
+                "new", flat=True
+            )
+        )
+    assert audited == ["True"]

@@ -547,9 +547,71 @@ def test_required_blank_is_incomplete() -> None:
     assert finding.code == "research.school_projects"
     assert (finding.kind, finding.blocking, finding.rule) == ("completeness", True, "missing")
     assert finding.message_vi.startswith("Chưa nhập đề tài cấp trường.")
-    assert "Nhập 0" in finding.message_vi
+    assert (
+        "Để gửi được: nhập số liệu (0 nếu kỳ này không có), đánh dấu không áp dụng, hoặc "
+        "đánh dấu không có số liệu kèm giải trình." in finding.message_vi
+    )
     assert finding.message_en.startswith("School-level projects: not entered yet.")
-    assert "not applicable" in finding.message_en
+    assert "mark it not reported with an explanation" in finding.message_en
+
+
+def test_an_explanation_alone_does_not_unblock_a_blank_required_figure() -> None:
+    values = seed_003_values()
+    values["research.school_projects"] = None
+    finding = only(
+        check_completeness(
+            catalogue=CATALOGUE,
+            values=values,
+            not_applicable=set(),
+            explanations={"research.school_projects": "Báo cáo gốc không nêu."},
+        )
+    )
+    assert (finding.rule, finding.blocking) == ("missing", True)
+
+
+def test_not_reported_required_figure_blocks_until_explained() -> None:
+    values = seed_003_values()
+    values["research.school_projects"] = None
+    marked = only(
+        check_completeness(
+            catalogue=CATALOGUE,
+            values=values,
+            not_applicable=set(),
+            not_reported={"research.school_projects"},
+        )
+    )
+    assert (marked.rule, marked.blocking, marked.explained) == ("not_reported", True, False)
+    assert "ghi giải trình" in marked.message_vi
+    explained = only(
+        check_completeness(
+            catalogue=CATALOGUE,
+            values=values,
+            not_applicable=set(),
+            not_reported={"research.school_projects"},
+            explanations={"research.school_projects": "Báo cáo gốc không nêu số đề tài."},
+        )
+    )
+    assert (explained.rule, explained.blocking, explained.explained) == (
+        "not_reported",
+        False,
+        True,
+    )
+
+
+def test_not_reported_required_figure_does_not_block_a_backfill() -> None:
+    values = seed_003_values()
+    values["research.school_projects"] = None
+    finding = only(
+        check_completeness(
+            catalogue=CATALOGUE,
+            values=values,
+            not_applicable=set(),
+            not_reported={"research.school_projects"},
+            backfill=True,
+        )
+    )
+    assert (finding.rule, finding.blocking) == ("not_reported", False)
+    assert "không tính là 0" in finding.message_vi
 
 
 def test_absent_required_is_incomplete_and_zero_is_complete() -> None:

@@ -38,8 +38,8 @@
   function rowValue(row) {
     var input = row.querySelector("input.count");
     var value = input ? parseCount(input.value) : null;
-    var notApplicable = row.querySelector("input[type=checkbox]");
-    if (value === null && notApplicable && notApplicable.checked) {
+    var mark = row.querySelector("select.mark");
+    if (value === null && mark && mark.value === "not_applicable") {
       return 0;
     }
     return value;
