@@ -46,18 +46,19 @@ class TemplateView(APIView):
             raise ForbiddenError(_("Bạn không có quyền xem báo cáo kỳ này của trường."))
         school = request_tenant(request)
         stored = values_of(period=period)
-        arguments = {
-            "catalogue": catalogue_for_year(period.year),
-            "school_name": school.name_vi,
-            "period_code": period.code,
-            "values": stored.values,
-            "marks": marks_of(stored),
-            "language": current_language(),
-        }
-        if self.kind == "xlsx":
-            body, content_type = build_template_xlsx(**arguments), filetypes.XLSX
-        else:
-            body, content_type = build_template_csv(**arguments), filetypes.CSV
+        build, content_type = (
+            (build_template_xlsx, filetypes.XLSX)
+            if self.kind == "xlsx"
+            else (build_template_csv, filetypes.CSV)
+        )
+        body = build(
+            catalogue=catalogue_for_year(period.year),
+            school_name=school.name_vi,
+            period_code=period.code,
+            values=stored.values,
+            marks=marks_of(stored),
+            language=current_language(),
+        )
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = (
             f'attachment; filename="{school.schema_name}-{period.code}.{self.kind}"'

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aggregation', '0004_moved_rankings'),
+        ('aggregation', '0005_declared_totals_audit'),
     ]
 
     operations = [
