@@ -40,6 +40,23 @@ def narrative_items(*, cluster: Cluster, period: Period) -> dict[str, list[dict[
     return {row.section: list(row.items) for row in rows}
 
 
+def declared_figures(
+    *, cluster: Cluster, period: Period, snapshot: dict[str, Any]
+) -> tuple[dict[str, int | None], dict[str, str]]:
+    """The cluster-only declared figures: the snapshot's ``declared`` (value, source),
+    and any declared total stored since (the snapshot may predate it)."""
+    values: dict[str, int | None] = {}
+    sources: dict[str, str] = {}
+    for code, entry in (snapshot.get("declared") or {}).items():
+        values[code] = entry.get("value") if isinstance(entry, dict) else entry
+        sources[code] = entry.get("source", "") if isinstance(entry, dict) else ""
+    for code, value in DeclaredTotal.objects.filter(cluster=cluster, period=period).values_list(
+        "indicator", "value"
+    ):
+        values.setdefault(code, value)
+    return values, sources
+
+
 def report_context(
     *,
     cluster: Cluster,
@@ -61,12 +78,9 @@ def report_context(
     lead_school = lead.school if lead else None
     totals: dict[str, int | None] = dict(snapshot["totals"])
     # Cluster-wide figures a historical report gives only as a total (seed 002's staff
-    # and contest figures) are reported as declared; any gap with the schools' own
-    # figures is listed among the findings.
-    for code, value in DeclaredTotal.objects.filter(cluster=cluster, period=period).values_list(
-        "indicator", "value"
-    ):
-        totals.setdefault(code, value)
+    # and contest figures) stay declared: their own rows and sentence, never a column's
+    # total; any gap with the schools' own figures is listed among the findings.
+    declared, sources = declared_figures(cluster=cluster, period=period, snapshot=snapshot)
     submitted_at = dict(
         Publication.objects.filter(
             period=period, school__schema_name__in=list(schools)
@@ -109,12 +123,17 @@ def report_context(
         catalogue=catalogue_for_year(period.year),
         schools=tuple(
             SchoolFigures(
-                name=schools[row["school"]].name_vi, role=row["role"], values=row["values"]
+                name=schools[row["school"]].name_vi,
+                role=row["role"],
+                values=row["values"],
+                figures=row.get("figures") or {},
             )
             for row in snapshot["schools"]
             if row["school"] in schools
         ),
         totals=totals,
+        declared=declared,
+        declared_sources=sources,
         document_number=f"{number:02d}-BC/CTĐ",
         narratives=Narratives(
             opening=narrative(Section.OPENING),

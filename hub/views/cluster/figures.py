@@ -146,7 +146,7 @@ def school_cell(figure: Figure, catalogue: Catalogue) -> Cell:
 
 
 def short_count(count: int) -> str:
-    """"2 trường chưa đủ" / "2 schools incomplete"."""
+    """ "2 trường chưa đủ" / "2 schools incomplete"."""
     if count == 1:
         return _("1 trường chưa đủ")
     return _("%(count)s trường chưa đủ") % {"count": count}
@@ -157,9 +157,7 @@ def cluster_cell(figure: ClusterFigure, names: Mapping[str, str]) -> Cell:
     some school is partial or missing; "–" when no school has a value."""
     short = [*figure.partial, *figure.missing, *figure.not_reported]
     if figure.value is None:
-        note = (
-            _("không áp dụng") if figure.state == "not_applicable" else _("chưa có số liệu")
-        )
+        note = _("không áp dụng") if figure.state == "not_applicable" else _("chưa có số liệu")
         return Cell(None, DASH, figure.state, note)
     if figure.state == "partial":
         who = ", ".join(names.get(slug, slug) for slug in short)
@@ -209,12 +207,9 @@ def school_figures(
     snapshot: Mapping[str, Any], schools: Mapping[str, School], catalogue: Catalogue
 ) -> list[SchoolFigures]:
     """Each school's row of the summary table (and the charts), read with the roll-up."""
-    columns = [
-        _column(snapshot, codes)[0] for _key, _short, codes in shown_columns(catalogue)
-    ]
+    columns = [_column(snapshot, codes)[0] for _key, _short, codes in shown_columns(catalogue)]
     outputs = [
-        _column(snapshot, _codes_of(key, codes, catalogue))[0]
-        for key, _l, codes in OUTPUT_GROUPS
+        _column(snapshot, _codes_of(key, codes, catalogue))[0] for key, _l, codes in OUTPUT_GROUPS
     ]
     rows = []
     for entry in _rows(snapshot):
@@ -246,7 +241,9 @@ def summary_columns(catalogue: Catalogue) -> list[dict[str, Any]]:
     return columns
 
 
-def school_names(snapshot: Mapping[str, Any] | None, schools: Mapping[str, School]) -> dict[str, str]:
+def school_names(
+    snapshot: Mapping[str, Any] | None, schools: Mapping[str, School]
+) -> dict[str, str]:
     return {
         row["school"]: (
             (schools[row["school"]].short_name or schools[row["school"]].name_vi)
@@ -368,7 +365,9 @@ def declared_rows(
                 "declared": _number(int(value)),
                 "source": entry.get("source", "") if isinstance(entry, Mapping) else "",
                 "computed": computed,
-                "gap": (("+" if gap > 0 else "") + _number(gap)) if gap else ("0" if gap == 0 else DASH),
+                "gap": (("+" if gap > 0 else "") + _number(gap))
+                if gap
+                else ("0" if gap == 0 else DASH),
             }
         )
     return lines
