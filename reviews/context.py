@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from aggregation.models import DeclaredTotal, Publication
+from aggregation.selectors import open_findings
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
 from core.language import pick
@@ -21,6 +22,7 @@ from reviews.reports import (
     ReportContext,
     SchoolFigures,
 )
+from submissions.selectors import submission_states
 from tenants.models import Cluster, ClusterMembership, ClusterRole, School
 
 
@@ -55,6 +57,32 @@ def declared_figures(
     ):
         values.setdefault(code, value)
     return values, sources
+
+
+def report_findings(
+    *, period: Period, snapshot: dict[str, Any], schools: dict[str, School], language: str
+) -> tuple[FindingRow, ...]:
+    """The report's findings: each school's open findings from the one selector its
+    own page, the API and the board read (`aggregation.selectors.open_findings`), in
+    the snapshot's school order; then the declared cluster figures' findings (gaps
+    between declared and computed totals), which only the snapshot has."""
+    ordered = [schools[row["school"]] for row in snapshot["schools"] if row["school"] in schools]
+    with_submission = submission_states(schools=ordered, period=period)
+    per_school = open_findings(
+        schools=[school for school in ordered if school.schema_name in with_submission],
+        period=period,
+    )
+    rows = [
+        FindingRow(school=school.name_vi, message=finding.message(language))
+        for school in ordered
+        for finding in per_school.get(school.schema_name, [])
+    ]
+    rows += [
+        FindingRow(school=None, message=pick(f["message_vi"], f.get("message_en"), language))
+        for f in snapshot["findings"]
+        if f.get("scope", "school") != "school"
+    ]
+    return tuple(rows)
 
 
 def report_context(
@@ -152,12 +180,8 @@ def report_context(
             for slug in completeness.get("expected", [])
             if slug in schools
         ),
-        findings=tuple(
-            FindingRow(
-                school=name(f.get("school")),
-                message=pick(f["message_vi"], f.get("message_en"), language),
-            )
-            for f in snapshot["findings"]
+        findings=report_findings(
+            period=period, snapshot=snapshot, schools=schools, language=language
         ),
         recipients=recipients(language),
         signer_school=lead_school.name_vi if lead_school else "",

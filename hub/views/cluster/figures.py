@@ -38,7 +38,9 @@ from hub.charts.board import (
     yoy_chart,
     yoy_items,
 )
+from hub.views.cluster.board import BoardRow
 from hub.views.cluster.common import BASIS_LABELS, lead_only, open_viewer, page_url
+from hub.views.submissions import FINDING_KIND_LABELS as SCHOOL_FINDING_LABELS
 from tenants.models import School
 
 if TYPE_CHECKING:
@@ -402,34 +404,44 @@ def charts(
 
 
 def findings_view(
-    snapshot: Mapping[str, Any] | None, schools: Mapping[str, School]
+    snapshot: Mapping[str, Any] | None, rows: Sequence[BoardRow]
 ) -> list[dict[str, Any]]:
-    """The snapshot's findings in the current language, grouped by school in board
-    order; the declared cluster figures' findings come last."""
-    key = "message_en" if current_language() == "en" else "message_vi"
-    groups: dict[str | None, list[dict[str, Any]]] = {}
-    for finding in (snapshot or {}).get("findings", []):
-        slug = finding.get("school") if finding.get("scope", "school") == "school" else None
-        groups.setdefault(slug, []).append(
-            {
-                "kind": finding.get("kind", ""),
-                "kind_label": FINDING_KIND_LABELS.get(finding.get("kind", ""), finding.get("kind")),
-                "code": finding.get("code", ""),
-                "message": finding.get(key) or finding.get("message_vi", ""),
-            }
-        )
-    order: list[str | None] = [slug for slug in schools if slug in groups]
-    order += [slug for slug in groups if slug is not None and slug not in schools]
-    if None in groups:
-        order.append(None)
-    return [
+    """The findings in the current language, grouped by school in board order: each
+    school's open findings as its own page and the API list them (the board rows'
+    `finding_items`, from `aggregation.selectors.open_findings`); the declared cluster
+    figures' findings (the snapshot's, scope "cluster") come last."""
+    language = current_language()
+    groups = [
         {
-            "slug": slug,
-            "school": schools[slug].name_vi if slug is not None and slug in schools else slug,
-            "items": groups[slug],
+            "slug": row.slug,
+            "school": row.school.name_vi,
+            "items": [
+                {
+                    "kind": finding.kind,
+                    "kind_label": SCHOOL_FINDING_LABELS.get(finding.kind, finding.kind),
+                    "code": finding.code,
+                    "message": finding.message(language),
+                }
+                for finding in row.finding_items
+            ],
         }
-        for slug in order
+        for row in rows
+        if row.finding_items
     ]
+    key = "message_en" if language == "en" else "message_vi"
+    cluster = [
+        {
+            "kind": finding.get("kind", ""),
+            "kind_label": FINDING_KIND_LABELS.get(finding.get("kind", ""), finding.get("kind")),
+            "code": finding.get("code", ""),
+            "message": finding.get(key) or finding.get("message_vi", ""),
+        }
+        for finding in (snapshot or {}).get("findings", [])
+        if finding.get("scope", "school") != "school"
+    ]
+    if cluster:
+        groups.append({"slug": None, "school": None, "items": cluster})
+    return groups
 
 
 @require_POST

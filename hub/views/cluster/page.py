@@ -72,7 +72,7 @@ def render_page(
     names = {row.slug: row.school.short_name or row.school.name_vi for row in rows}
     figures = school_figures(snapshot, schools, catalogue) if snapshot else []
     shown_names = school_names(snapshot, schools)
-    findings = findings_view(snapshot, schools)
+    findings = findings_view(snapshot, rows)
     state = aggregation_state_of(cluster=cluster, period=period)
     jobs = jobs_view(viewer)
     latest_done = next((j for j in jobs if j["job"].status == JobStatus.DONE), None)
