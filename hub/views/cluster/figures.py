@@ -359,7 +359,12 @@ def declared_rows(
         if value is None:
             continue
         computed = cluster_cell(_column(snapshot, [code])[1], names or {})
-        gap = int(value) - computed.value if computed.value is not None else None
+        # A gap against a lower bound would be no gap at all: only against a complete sum.
+        gap = (
+            int(value) - computed.value
+            if computed.value is not None and computed.state == "complete"
+            else None
+        )
         lines.append(
             {
                 "code": code,
