@@ -99,13 +99,13 @@ def _summary(workbook: Workbook, ctx: ReportContext) -> None:
     label.font = HEADER_FONT
     notes = []
     for column, spec in enumerate(specs, start=2):
-        figure = ctx.figure(spec.code)
-        if figure.value is not None:
-            cell = sheet.cell(row=total_row, column=column, value=figure.value)
+        total = ctx.figure(spec.code)
+        if total.value is not None:
+            cell = sheet.cell(row=total_row, column=column, value=total.value)
             cell.number_format = NUMBER_FORMAT
             cell.font = HEADER_FONT
-            if figure.state == "partial":
-                note = partial_note(ctx, spec.code, figure)
+            if total.state == "partial":
+                note = partial_note(ctx, spec.code, total)
                 cell.number_format = PARTIAL_FORMAT
                 cell.comment = Comment(safe_text(note), "Cụm Hub")
                 notes.append(note)

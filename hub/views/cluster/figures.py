@@ -416,7 +416,7 @@ def findings_view(
     `finding_items`, from `aggregation.selectors.open_findings`); the declared cluster
     figures' findings (the snapshot's, scope "cluster") come last."""
     language = current_language()
-    groups = [
+    groups: list[dict[str, Any]] = [
         {
             "slug": row.slug,
             "school": row.school.name_vi,
