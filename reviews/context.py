@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_exists
 
 from aggregation.models import DeclaredTotal, Publication
 from aggregation.selectors import open_findings
@@ -67,7 +68,12 @@ def report_findings(
     the snapshot's school order; then the declared cluster figures' findings (gaps
     between declared and computed totals), which only the snapshot has."""
     ordered = [schools[row["school"]] for row in snapshot["schools"] if row["school"] in schools]
-    with_submission = submission_states(schools=ordered, period=period)
+    # A school known only by its published figures (a backfill, a benchmark's
+    # synthetic school) has no schema, hence no submission and no findings of its own.
+    with_submission = submission_states(
+        schools=[school for school in ordered if schema_exists(school.schema_name)],
+        period=period,
+    )
     per_school = open_findings(
         schools=[school for school in ordered if school.schema_name in with_submission],
         period=period,
