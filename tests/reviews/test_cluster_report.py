@@ -254,3 +254,30 @@ def test_lead_prefills_narratives_from_the_schools_and_edits_with_history(
     assert stale.status_code == 409
     job = generate(seed_002_cluster)
     assert "Tiến độ khai giảng một số lớp còn chậm" in docx_text(job)
+
+
+def test_report_lists_a_schools_open_findings_as_its_page_and_the_api(
+    seed_002_cluster, world, api_client
+):
+    """One findings list per submission: the report's findings annex carries exactly
+    the open findings the school's own API (and page) lists (issue 11, point 7)."""
+    from django_tenants.utils import schema_context
+
+    from submissions.models import Submission
+
+    period = seed_002_cluster["period"]
+    with schema_context("caobang"):
+        submission = Submission.objects.get(period=period)
+        submission.values.create(code="training.intermediate.classes", value=20)
+    response = api_client("caobang-editor", "caobang").get("/api/v1/submissions/2024-H1/")
+    shown = [f for f in response.json()["findings"] if f["blocking"] or not f["explained"]]
+    assert shown
+    document = Document(io.BytesIO(generate(seed_002_cluster).docx.read()))
+    table = next(
+        [[cell.text for cell in row.cells] for row in t.rows]
+        for t in document.tables
+        if [cell.text for cell in t.rows[0].cells] == ["TT", "Trường", "Nội dung"]
+    )
+    name = world.schools["caobang"].name_vi
+    listed = [row[2] for row in table[1:] if row[1] == name]
+    assert listed == [finding["message"] for finding in shown]
