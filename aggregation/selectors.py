@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,9 @@ from aggregation.transforms import FACT_COLUMNS, build_academy_view
 from aggregation.transforms import Basis as BasisName
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
-from tenants.models import Cluster, ClusterMembership
+from submissions.services import submission_findings
+from submissions.validation import Finding
+from tenants.models import Cluster, ClusterMembership, School
 
 
 def cluster_basis(*, cluster: Cluster, period: Period) -> str:
@@ -202,3 +205,23 @@ def declared_changes(
     *, cluster: Cluster, period: Period, limit: int = 50
 ) -> list[DeclaredTotalChange]:
     return list(DeclaredTotalChange.objects.filter(cluster=cluster, period=period)[:limit])
+
+
+def open_findings(*, schools: Iterable[School], period: Period) -> dict[str, list[Finding]]:
+    """THE open findings of each school's submission for the period: the list the
+    school's own page and the API show (`submissions.services.submission_findings`,
+    validated live), kept to what is open there (blocking, or a warning not
+    explained). The lead's board and the report read this, not the snapshot's copy,
+    which only a worker refreshes and which never had the completeness findings.
+
+    ``schools`` are those with a submission for the period (without one, the page
+    and the API show no findings).
+    """
+    return {
+        school.schema_name: [
+            finding
+            for finding in submission_findings(school=school, period=period)
+            if finding.blocking or not finding.explained
+        ]
+        for school in schools
+    }

@@ -20,6 +20,14 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from django.utils import translation
 from django.utils.translation import gettext
 
+from catalogue.rollup import (
+    MISSING,
+    ClusterFigure,
+    Figure,
+    cluster_figure,
+    figure_from_dict,
+    school_figures,
+)
 from catalogue.spec import Catalogue, IndicatorSpec
 from core.language import pick
 
@@ -98,12 +106,17 @@ def _clean_values(values: Mapping[str, Any] | None) -> dict[str, int | None]:
 
 @dataclass(frozen=True)
 class SchoolFigures:
-    """One school's figures for the period: indicator code -> count (None: not reported)."""
+    """One school's figures for the period: indicator code -> count (None: not reported).
+
+    ``figures`` are the snapshot's figures of the school (code -> {"value", "state",
+    "missing"...}, `catalogue.rollup.Figure.as_dict`). Without them the report rolls
+    ``values`` up itself with the catalogue's rule (`ReportContext.figure_of`)."""
 
     name: str
     role: str = "member"
     values: Mapping[str, int | None] = field(default_factory=dict)
     name_en: str = ""
+    figures: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _clean_values(self.values))
@@ -200,7 +213,13 @@ class ReportContext:
     issue_date: date
     catalogue: Catalogue
     schools: tuple[SchoolFigures, ...]
+    # The snapshot's totals, kept for the record: every table and sentence uses the
+    # roll-up (`figure`), the sum of exactly the schools' shown figures.
     totals: Mapping[str, int | None] = field(default_factory=dict)
+    # Figures the cluster's report declared for the cluster as a whole (not by
+    # school): shown in their own rows and sentence, never as a column's total.
+    declared: Mapping[str, int | None] = field(default_factory=dict)
+    declared_sources: Mapping[str, str] = field(default_factory=dict)
     # Derived from period_code when left empty; checked against it when given.
     period_kind: str = ""
     year: int = 0
@@ -224,6 +243,10 @@ class ReportContext:
     movement: str = ""
     movement_en: str = ""
     fingerprint: str = ""
+    # Each school's rolled-up figures, in the order of `schools` (set on creation).
+    _rolled: tuple[dict[str, Figure], ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -239,12 +262,30 @@ class ReportContext:
         object.__setattr__(self, "year", year)
         object.__setattr__(self, "schools", tuple(self.schools))
         object.__setattr__(self, "totals", _clean_values(self.totals))
+        object.__setattr__(
+            self,
+            "declared",
+            {
+                code: value
+                for code, value in _clean_values(self.declared).items()
+                if value is not None
+            },
+        )
         for name in ("completeness", "findings", "scoring", "recipients"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if isinstance(self.narratives, Mapping):
             object.__setattr__(self, "narratives", Narratives(**self.narratives))
         if not self.schools:
             raise ReportContextError("a cluster report needs at least one school")
+        object.__setattr__(self, "_rolled", tuple(self._roll_up(s) for s in self.schools))
+
+    def _roll_up(self, school: SchoolFigures) -> dict[str, Figure]:
+        if school.figures:
+            rolled = {code: figure_from_dict(item) for code, item in school.figures.items()}
+            for code, value in school.values.items():
+                rolled.setdefault(code, figure_from_dict(value))
+            return rolled
+        return school_figures(catalogue=self.catalogue, values=school.values)
 
     # --- names in the report's language ---------------------------------------------
 
@@ -293,14 +334,27 @@ class ReportContext:
 
     # --- figures ----------------------------------------------------------------
 
-    def total(self, code: str) -> int | None:
-        """The cluster total of an indicator: the caller's `totals` when it has the
-        code, otherwise the sum of the schools' figures (None when no school has
-        one, and for "level" indicators, which do not add up)."""
-        if self.totals.get(code) is not None:
-            return self.totals[code]
+    def figure_of(self, school: SchoolFigures, code: str) -> Figure:
+        """One school's figure by the catalogue's roll-up rule: typed, the sum of a
+        complete split, or partial (a lower bound naming its blank parts)."""
+        for known, figures in zip(self.schools, self._rolled, strict=True):
+            if known is school:
+                return figures.get(code, MISSING)
+        return MISSING
+
+    def figure(self, code: str) -> ClusterFigure:
+        """The cluster's figure: the sum of exactly the schools' shown figures, with
+        the schools short of it (`catalogue.rollup.cluster_figure`). "Level"
+        indicators do not add up: no value."""
         spec: IndicatorSpec | None = self.catalogue.by_code.get(code)
         if spec is not None and spec.unit == "level":
-            return None
-        present = [s.values[code] for s in self.schools if s.values.get(code) is not None]
-        return sum(v for v in present if v is not None) if present else None
+            return ClusterFigure(value=None, state="not_applicable")
+        return cluster_figure(
+            {school.name: self.figure_of(school, code) for school in self.schools}
+        )
+
+    def total(self, code: str) -> int | None:
+        """The cluster total of an indicator: the sum of the column of shown school
+        figures (None when no school has one, and for "level" indicators). A declared
+        figure is never a total: see `declared`."""
+        return self.figure(code).value

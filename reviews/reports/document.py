@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from catalogue.rollup import ClusterFigure, Figure
 from catalogue.spec import IndicatorSpec
 from core.formatting import (
     format_count,
@@ -232,23 +233,56 @@ def _numbered_header(*columns: str) -> tuple[str, ...]:
     return (in_document("TT"), in_document("Trường"), *columns)
 
 
+def figure_cell(figure: Figure | ClusterFigure, language: str) -> str:
+    """A shown figure: the count, "≥ 8" for a lower bound (some parts or schools
+    short of figures), "–" when unknown (never 0)."""
+    if figure.value is None:
+        return MISSING
+    count = format_count(figure.value, language, leading_zero=False)
+    return f"≥ {count}" if figure.state == "partial" else count
+
+
+def label_of(ctx: ReportContext, code: str) -> str:
+    spec = ctx.catalogue.by_code.get(code)
+    return ctx.pick(spec.label_vi, spec.label_en) if spec is not None else code
+
+
+def partial_note(ctx: ReportContext, code: str, figure: ClusterFigure) -> str:
+    """Why a total is a lower bound: "ít nhất 37, 2 trường chưa đủ số liệu (A, B)"."""
+    short = [*figure.partial, *figure.missing, *figure.not_reported]
+    return _(
+        "“%(indicator)s”: Tổng cộng %(value)s là số tối thiểu (tổng của cột), "
+        "%(count)s trường chưa đủ số liệu: %(schools)s."
+    ) % {
+        "indicator": label_of(ctx, code),
+        "value": figure_cell(figure, ctx.language),
+        "count": len(short),
+        "schools": ", ".join(ctx.school_display_name(name) for name in short),
+    }
+
+
+def figure_specs(ctx: ReportContext, section: str) -> list[IndicatorSpec]:
+    """A section's indicators that some school has a figure for (partial included)."""
+    return [
+        spec
+        for spec in ctx.catalogue.indicators
+        if spec.section == section
+        and any(ctx.figure_of(school, spec.code).value is not None for school in ctx.schools)
+    ]
+
+
 @in_report_language
 def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
     """Per school × indicator, one table per catalogue section (split into parts of
-    `ANNEX_COLUMNS_PER_TABLE` columns), each with a totals row. Indicators that no
-    school reported are left out (the XLSX keeps them all)."""
+    `ANNEX_COLUMNS_PER_TABLE` columns), each with a totals row: the sum of the column
+    above (`ReportContext.figure`), "≥ n" when some school is short of figures (the
+    reason in the annex notes, `figures_notes`). Indicators that no school reported
+    are left out (the XLSX keeps them all); figures only the cluster declared are in
+    their own table (`declared_table`)."""
     tables = []
     section_number = 0
     for section in sorted(ctx.catalogue.sections, key=lambda s: s.order):
-        specs: list[IndicatorSpec] = [
-            spec
-            for spec in ctx.catalogue.indicators
-            if spec.section == section.code
-            and (
-                any(school.value(spec.code) is not None for school in ctx.schools)
-                or ctx.totals.get(spec.code) is not None
-            )
-        ]
+        specs = figure_specs(ctx, section.code)
         if not specs:
             continue
         section_number += 1
@@ -269,7 +303,10 @@ def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
                 (
                     str(index),
                     _school_cell(ctx, ctx.name_of(school), school.role),
-                    *(_count_cell(school.value(spec.code), ctx.language) for spec in chunk),
+                    *(
+                        figure_cell(ctx.figure_of(school, spec.code), ctx.language)
+                        for spec in chunk
+                    ),
                 )
                 for index, school in enumerate(ctx.schools, start=1)
             ]
@@ -277,7 +314,7 @@ def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
                 (
                     "",
                     _("Tổng cộng"),
-                    *(_count_cell(ctx.total(spec.code), ctx.language) for spec in chunk),
+                    *(figure_cell(ctx.figure(spec.code), ctx.language) for spec in chunk),
                 )
             )
             tables.append(
@@ -292,6 +329,64 @@ def figures_tables(ctx: ReportContext) -> list[AnnexTable]:
                 )
             )
     return tables
+
+
+@in_report_language
+def figures_notes(ctx: ReportContext) -> list[str]:
+    """One note per total of the annex tables that is a lower bound, saying why."""
+    notes = []
+    for table in figures_tables(ctx):
+        for code in table.codes:
+            figure = ctx.figure(code)
+            if figure.state == "partial" and figure.value is not None:
+                notes.append(partial_note(ctx, code, figure))
+    return list(dict.fromkeys(notes))
+
+
+@in_report_language
+def declared_table(ctx: ReportContext) -> AnnexTable | None:
+    """The figures the cluster's report declared for the cluster as a whole, in their
+    own labelled rows, each beside the sum of the schools' figures and the gap."""
+    if not ctx.declared:
+        return None
+    codes = [spec.code for spec in ctx.catalogue.indicators if spec.code in ctx.declared]
+    codes += sorted(code for code in ctx.declared if code not in ctx.catalogue.by_code)
+    rows = []
+    for index, code in enumerate(codes, start=1):
+        stated = ctx.declared[code]
+        assert stated is not None
+        computed = ctx.figure(code)
+        gap = (
+            format_number(stated - computed.value, ctx.language)
+            if computed.value is not None and computed.state == "complete"
+            else MISSING
+        )
+        rows.append(
+            (
+                str(index),
+                label_of(ctx, code),
+                format_count(stated, ctx.language, leading_zero=False),
+                figure_cell(computed, ctx.language),
+                gap,
+            )
+        )
+    return AnnexTable(
+        caption=_("Bảng 1.%(number)s. Số liệu do báo cáo cụm công bố, không chia theo trường")
+        % {"number": len({t.caption.split(".")[1] for t in figures_tables(ctx)}) + 1},
+        header=(
+            in_document("TT"),
+            _("Chỉ tiêu"),
+            _("Cụm công bố"),
+            _("Tổng hợp từ các trường"),
+            _("Chênh lệch"),
+        ),
+        rows=tuple(rows),
+        has_total_row=False,
+        numeric=(False, False, True, True, True),
+        widths=(0.9, 10.0, 3.0, 3.5, 2.5),
+        codes=tuple(codes),
+        flex_max=13.0,
+    )
 
 
 def status_label(status: str) -> str:
@@ -376,7 +471,12 @@ def scoring_table(ctx: ReportContext) -> AnnexTable | None:
 @in_report_language
 def compose(ctx: ReportContext) -> ReportDocument:
     tables = figures_tables(ctx)
-    for table in (completeness_table(ctx), findings_table(ctx), scoring_table(ctx)):
+    for table in (
+        declared_table(ctx),
+        completeness_table(ctx),
+        findings_table(ctx),
+        scoring_table(ctx),
+    ):
         if table is not None:
             tables.append(table)
     number = ctx.document_number
@@ -386,7 +486,7 @@ def compose(ctx: ReportContext) -> ReportDocument:
     right_width = (HEADER_WIDTH_CM - HEADER_LEFT_CM - 0.4) * _CM * 0.95
     party_line = _("ĐẢNG CỘNG SẢN VIỆT NAM")
     subject = subject_line(ctx)
-    notes = []
+    notes = figures_notes(ctx)
     if not ctx.findings:
         notes.append(_("Không có điểm bất thường về số liệu trong kỳ."))
     if ctx.fingerprint:

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from catalogue.rollup import ClusterFigure
 from catalogue.spec import UNITS, IndicatorSpec
 from core.formatting import format_count, format_month, format_number, ordinal_en
 
@@ -373,26 +374,130 @@ def school_line(ctx: ReportContext, number: int, school: SchoolFigures, last: bo
     return f"({number}) {ctx.name_of(school)}: {'; '.join(items)}{end}"
 
 
+def short_of(figure: ClusterFigure) -> int:
+    """How many schools a cluster figure is short of (partial, missing, not reported)."""
+    return len(figure.partial) + len(figure.missing) + len(figure.not_reported)
+
+
+def _shown_amount(figure: ClusterFigure, phrase: str) -> str:
+    """ "238 lớp", or "ít nhất 191 lớp (2 trường chưa đủ số liệu)" for a lower bound."""
+    if figure.state != "partial":
+        return phrase
+    return _("ít nhất %(amount)s (%(count)s trường chưa đủ số liệu)") % {
+        "amount": phrase,
+        "count": short_of(figure),
+    }
+
+
+def _headline_unit(ctx: ReportContext, code: str | None, unit: str) -> str | None:
+    if code is None:
+        return None
+    figure = ctx.figure(code)
+    if figure.value is None:
+        return None
+    return _shown_amount(figure, _unit_count(ctx, unit, figure.value))
+
+
 @in_report_language
 def totals_sentence(ctx: ReportContext) -> str | None:
     """ "Trong 6 tháng đầu năm 2024, các trường đã tổ chức đào tạo, bồi dưỡng tổng số
-    238 lớp với 12.378 học viên." (None when the catalogue has no classes total.)"""
+    238 lớp với 12.378 học viên (tổng hợp từ số liệu các trường)." A lower bound says
+    so: "ít nhất 191 lớp (2 trường chưa đủ số liệu)". None when the catalogue has no
+    classes total or no school has a figure."""
     spec = _classes_total(ctx)
     if spec is None:
         return None
-    classes = ctx.total(spec.code)
-    learners = ctx.total(spec.learners_code) if spec.learners_code else None
-    parts = []
-    if classes is not None and classes > 0:
-        parts.append(_unit_count(ctx, "class", classes))
-    if learners is not None and learners > 0:
-        parts.append(_unit_count(ctx, "learner", learners))
+    parts = [
+        part
+        for part in (
+            _headline_unit(ctx, spec.code, "class"),
+            _headline_unit(ctx, spec.learners_code, "learner"),
+        )
+        if part
+    ]
     if not parts:
         return None
-    return _("%(in_period)s, các trường đã tổ chức đào tạo, bồi dưỡng tổng số %(amount)s.") % {
+    return _(
+        "%(in_period)s, các trường đã tổ chức đào tạo, bồi dưỡng tổng số %(amount)s "
+        "(tổng hợp từ số liệu các trường)."
+    ) % {
         "in_period": _in_period(period_phrase(ctx)),
         "amount": _(" với ").join(parts),
     }
+
+
+# The other headline totals of the cluster (issue 11): theses, articles, research
+# projects by level, conferences.
+HEADLINE_CODES = ("theses", "articles", "research.projects", "research.conferences")
+
+
+def _headline_item(ctx: ReportContext, code: str) -> str:
+    spec = ctx.catalogue.by_code.get(code)
+    if spec is None:
+        return _("%(indicator)s: không có trong danh mục năm %(year)s") % {
+            "indicator": _headline_name(code),
+            "year": ctx.year,
+        }
+    figure = ctx.figure(code)
+    if figure.value is None:
+        return _("%(indicator)s: chưa có số liệu") % {
+            "indicator": ctx.pick(_phrase_vi(spec), _phrase_en(spec))
+        }
+    text = _shown_amount(figure, count_phrase(ctx, spec, figure.value))
+    if code == "research.projects":
+        _split, children = _prose_split(ctx, code)
+        levels = []
+        for child in children:
+            part = ctx.figure(child.code)
+            if part.value is not None and part.value > 0:
+                phrase = count_phrase(ctx, child, part.value)
+                levels.append(
+                    _("ít nhất %(amount)s") % {"amount": phrase}
+                    if part.state == "partial"
+                    else phrase
+                )
+        if levels:
+            text += _(", gồm: %(levels)s") % {"levels": ", ".join(levels)}
+    return text
+
+
+def _headline_name(code: str) -> str:
+    names = {
+        "theses": _("khóa luận, tiểu luận tốt nghiệp"),
+        "articles": _("bài viết khoa học"),
+        "research.projects": _("đề tài nghiên cứu khoa học"),
+        "research.conferences": _("hội thảo khoa học"),
+    }
+    return names.get(code, code)
+
+
+@in_report_language
+def headline_sentence(ctx: ReportContext) -> str:
+    """The cluster's other headline totals, each said as computed, partial or absent:
+    "Tổng hợp từ số liệu các trường, toàn Cụm có: 40 khóa luận…; ít nhất 37 đề tài
+    … (2 trường chưa đủ số liệu); …"."""
+    items = [_headline_item(ctx, code) for code in HEADLINE_CODES]
+    return _("Tổng hợp từ số liệu các trường, toàn Cụm có: %(items)s.") % {
+        "items": "; ".join(items)
+    }
+
+
+@in_report_language
+def declared_sentence(ctx: ReportContext) -> str | None:
+    """The figures the cluster's report declared for the cluster as a whole, said as
+    such ("theo báo cáo của cụm"); their gap with the schools' figures is in the
+    annex (declared figures table and findings)."""
+    items = []
+    codes = [spec.code for spec in ctx.catalogue.indicators if spec.code in ctx.declared]
+    for code in codes:
+        value = ctx.declared[code]
+        assert value is not None
+        items.append(count_phrase(ctx, ctx.catalogue.by_code[code], value))
+    if not items:
+        return None
+    return _(
+        "Theo báo cáo của cụm (số liệu chung của cả Cụm, không chia theo trường): %(items)s."
+    ) % {"items": "; ".join(items)}
 
 
 @in_report_language
@@ -512,10 +617,10 @@ def build_paragraphs(ctx: ReportContext) -> list[Paragraph]:
     opening_items = [_item_text(ctx, item) + "." for item in ctx.narratives.opening]
     results: list[Paragraph] = []
     sentence = totals_sentence(ctx)
-    if sentence:
-        results.append(
-            Paragraph("body", f"{sentence} {_('Kết quả cụ thể của các trường như sau:')}")
-        )
+    headline = headline_sentence(ctx)
+    declared = declared_sentence(ctx)
+    lead = " ".join(text for text in (sentence, headline, declared) if text)
+    results.append(Paragraph("body", f"{lead} {_('Kết quả cụ thể của các trường như sau:')}"))
     for index, school in enumerate(ctx.schools, start=1):
         results.append(
             Paragraph("item", school_line(ctx, index, school, index == len(ctx.schools)))

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
@@ -28,12 +29,21 @@ from openpyxl.writer.excel import ExcelWriter
 from core.timezone import local
 
 from .context import ReportContext, in_report_language
-from .document import clean_text, in_document, role_label, status_label
+from .document import (
+    clean_text,
+    in_document,
+    label_of,
+    partial_note,
+    role_label,
+    status_label,
+)
 from .prose import sorted_scoring, subject_line
 from .reproducible_zip import normalise_zip
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = "#,##0"
+# A lower bound (some parts or schools short of figures): the number, shown "≥ 8".
+PARTIAL_FORMAT = '"≥ "#,##0'
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -68,18 +78,56 @@ def _summary(workbook: Workbook, ctx: ReportContext) -> None:
         name = ctx.name_of(school) + (f" ({role})" if role else "")
         sheet.cell(row=row_index, column=1, value=safe_text(name)).alignment = WRAP_TOP
         for column, spec in enumerate(specs, start=2):
-            value = school.value(spec.code)
-            if value is not None:
-                sheet.cell(row=row_index, column=column, value=value).number_format = NUMBER_FORMAT
+            figure = ctx.figure_of(school, spec.code)
+            if figure.value is not None:
+                cell = sheet.cell(row=row_index, column=column, value=figure.value)
+                cell.number_format = NUMBER_FORMAT
+                if figure.state == "partial":
+                    # A lower bound: shown "≥ 8", the blank parts in the cell's note.
+                    cell.number_format = PARTIAL_FORMAT
+                    cell.comment = Comment(
+                        safe_text(
+                            _("Chưa đủ số liệu, còn thiếu: %(parts)s")
+                            % {"parts": ", ".join(label_of(ctx, c) for c in figure.missing)}
+                        ),
+                        "Cụm Hub",
+                    )
+    # "Tổng cộng" is the sum of the column above; "≥ n" with the reason when some
+    # school is short of figures; empty over a column with no figure.
     total_row = 3 + len(ctx.schools)
     label = sheet.cell(row=total_row, column=1, value=_("Tổng cộng"))
     label.font = HEADER_FONT
+    notes = []
     for column, spec in enumerate(specs, start=2):
-        total = ctx.total(spec.code)
-        if total is not None:
-            cell = sheet.cell(row=total_row, column=column, value=total)
+        total = ctx.figure(spec.code)
+        if total.value is not None:
+            cell = sheet.cell(row=total_row, column=column, value=total.value)
             cell.number_format = NUMBER_FORMAT
             cell.font = HEADER_FONT
+            if total.state == "partial":
+                note = partial_note(ctx, spec.code, total)
+                cell.number_format = PARTIAL_FORMAT
+                cell.comment = Comment(safe_text(note), "Cụm Hub")
+                notes.append(note)
+    next_row = total_row + 1
+    if ctx.declared:
+        declared = sheet.cell(
+            row=next_row,
+            column=1,
+            value=_("Số liệu do báo cáo cụm công bố, không chia theo trường"),
+        )
+        declared.font = Font(italic=True)
+        declared.alignment = WRAP_TOP
+        for column, spec in enumerate(specs, start=2):
+            value = ctx.declared.get(spec.code)
+            if value is not None:
+                cell = sheet.cell(row=next_row, column=column, value=value)
+                cell.number_format = NUMBER_FORMAT
+                cell.font = Font(italic=True)
+        next_row += 1
+    for note in notes:
+        sheet.cell(row=next_row, column=1, value=safe_text(note)).font = Font(italic=True)
+        next_row += 1
     sheet.freeze_panes = "B3"
     sheet.column_dimensions["A"].width = 52
     for column in range(2, len(specs) + 2):

@@ -10,7 +10,7 @@ only when every school's figure is complete.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
@@ -18,8 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aggregation.transforms import build_academy_view, build_cluster_snapshot, facts_on_basis
+from catalogue.rollup import column_figures
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
+from hub.views.cluster.figures import cluster_cell
 from rankings.build import roll_up_totals
+from reviews.reports import ReportContext, SchoolFigures
+from reviews.reports.document import figures_tables
 from submissions.validation import figures_for
 
 PERIOD = "2024-H1"
@@ -198,6 +202,48 @@ def test_every_user_of_the_roll_up_shows_the_same_figures(world: dict[str, Any])
             assert figure["counts"]["partial"] == states.count("partial")
             assert academy_totals[cluster].get(code) == total
         assert academy_totals.get(cluster, {}) == snapshot["totals"] or not schools
+        if schools:
+            _report_and_board_agree(catalogue, snapshot, schools)
+
+
+def _number(text: str) -> int:
+    return int("".join(ch for ch in text if ch.isdigit()))
+
+
+def _report_and_board_agree(
+    catalogue: Catalogue, snapshot: dict[str, Any], schools: list[str]
+) -> None:
+    """The report's annex tables and the board's cells show the snapshot's figures;
+    each "Tổng cộng"/"Cả cụm" is the sum of its shown column, "≥" exactly when partial."""
+    rows = {row["school"]: row for row in snapshot["schools"]}
+    ctx = ReportContext(
+        language="vi",
+        cluster_name_vi="Cụm",
+        cluster_name_en="Cluster",
+        period_code=PERIOD,
+        lead_school_name=schools[0],
+        lead_school_province="Tỉnh",
+        issue_date=date(2024, 7, 1),
+        catalogue=catalogue,
+        schools=tuple(
+            SchoolFigures(name=s, values=rows[s]["values"], figures=rows[s]["figures"])
+            for s in schools
+        ),
+    )
+    for table in figures_tables(ctx):
+        for offset, code in enumerate(table.codes, start=2):
+            figure = snapshot["figures"][code]
+            column = [row[offset] for row in table.rows[:-1]]
+            total = table.rows[-1][offset]
+            assert (
+                _number(total)
+                == figure["value"]
+                == sum(_number(cell) for cell in column if cell != "–")
+            )
+            assert total.startswith("≥ ") == (figure["state"] == "partial")
+            _per_school, cluster = column_figures(snapshot["schools"], [code])
+            assert cluster.value == figure["value"] and cluster.state == figure["state"]
+            assert cluster_cell(cluster, {}).value == figure["value"]
 
 
 def _has_slip(world: dict[str, Any], school: str, catalogue: Catalogue, code: str) -> bool:

@@ -49,7 +49,7 @@ def test_totals_sentence_sums_the_schools(ctx_vi):
     learners_vi = f"{learners:,}".replace(",", ".")
     assert totals_sentence(ctx_vi) == (
         "Trong 6 tháng đầu năm 2024, các trường đã tổ chức đào tạo, bồi dưỡng tổng số "
-        f"{classes} lớp với {learners_vi} học viên."
+        f"{classes} lớp với {learners_vi} học viên (tổng hợp từ số liệu các trường)."
     )
 
 
@@ -111,7 +111,8 @@ def test_english_reads_in_english(ctx_en):
     )
     assert "1 volume of proceedings; 1 issue of the school bulletin" in lines[1]
     assert totals_sentence(ctx_en) == (
-        "In the first half of 2024, the schools ran a total of 234 classes with 12,443 learners."
+        "In the first half of 2024, the schools ran a total of 234 classes with 12,443 learners"
+        " (computed from the schools' figures)."
     )
     body = " ".join(texts(ctx_en))
     assert "6 staff members sent for doctoral study" in body

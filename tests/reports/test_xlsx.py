@@ -31,7 +31,12 @@ def test_sheets_and_summary_layout(xlsx_vi, ctx_vi):
     assert names[0] == "Trường Đào tạo cán bộ Nguyễn Văn Cừ tỉnh Quảng Ninh (Cụm trưởng)"
     assert names[1] == "Trường Chính trị tỉnh Điện Biên"
     assert sheet.cell(row=11, column=1).value == "Tổng cộng"
-    assert sheet.max_row == 11
+    # Below the totals: one note per total that is a lower bound, saying why.
+    partial = [c for c in range(2, sheet.max_column + 1) if sheet.cell(row=11, column=c).comment]
+    assert partial
+    assert sheet.max_row == 11 + len(partial)
+    notes = [sheet.cell(row=r, column=1).value for r in range(12, sheet.max_row + 1)]
+    assert all("là số tối thiểu (tổng của cột)" in note for note in notes)
 
 
 def test_numbers_are_numbers_and_totals_are_column_sums(xlsx_vi):
@@ -40,9 +45,17 @@ def test_numbers_are_numbers_and_totals_are_column_sums(xlsx_vi):
     for column in range(2, sheet.max_column + 1):
         values = [sheet.cell(row=r, column=column).value for r in range(3, 11)]
         assert all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in values)
-        total = sheet.cell(row=11, column=column).value
+        total = sheet.cell(row=11, column=column)
         present = [v for v in values if v is not None]
-        assert total == (sum(present) if present else None), codes[column - 1]
+        # "Tổng cộng" is the sum of the column above, never a figure over blanks...
+        assert total.value == (sum(present) if present else None), codes[column - 1]
+        # ...and a column with blanks beside figures is marked a lower bound, with why.
+        blanks = [r for r in range(3, 11) if sheet.cell(row=r, column=column).value is None]
+        if present and blanks:
+            assert total.number_format.startswith('"≥ "'), codes[column - 1]
+            assert "trường chưa đủ số liệu" in total.comment.text
+        elif present:
+            assert total.comment is None, codes[column - 1]
     classes = codes.index("training.classes") + 1
     learners = codes.index("training.learners") + 1
     assert [sheet.cell(row=r, column=classes).value for r in range(3, 11)] == seed002.CLASSES

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from aggregation.services import cluster_aggregate, submission_publish
+from catalogue.selectors import catalogue_for_year
 from core.formatting import format_count
 from reviews.models import ReportJob
 from reviews.selectors import report_is_out_of_date
@@ -107,11 +108,41 @@ def test_xlsx_annex_has_numbers_and_a_totals_row_equal_to_the_sums(seed_002_clus
     workbook = load_workbook(io.BytesIO(generate(seed_002_cluster).xlsx.read()))
     sheet = workbook.worksheets[0]
     codes = [cell.value for cell in sheet[2]]
-    column = codes.index("training.learners")
-    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]]
-    school_rows, total_row = rows[:-1], rows[-1]
-    assert all(isinstance(row[column], int) for row in school_rows)
-    assert total_row[column] == sum(row[column] for row in school_rows)
+    catalogue = catalogue_for_year(seed_002_cluster["period"].year)
+    labels = [sheet.cell(row=r, column=1).value for r in range(1, sheet.max_row + 1)]
+    total_at = labels.index("Tổng cộng") + 1
+    school_rows = range(3, total_at)
+    column = codes.index("training.learners") + 1
+    assert all(isinstance(sheet.cell(row=r, column=column).value, int) for r in school_rows)
+    for index in range(2, sheet.max_column + 1):
+        values = [sheet.cell(row=r, column=index).value for r in school_rows]
+        present = [v for v in values if v is not None]
+        total = sheet.cell(row=total_at, column=index)
+        if catalogue.by_code[codes[index - 1]].unit == "level":
+            assert total.value is None  # levels do not add up
+            continue
+        # Every "Tổng cộng" is the sum of its column, or none over an empty column...
+        assert total.value == (sum(present) if present else None), codes[index - 1]
+        # ...marked a lower bound, with the reason, when a school is short of it.
+        if total.number_format.startswith('"≥ "'):
+            assert "trường chưa đủ số liệu" in total.comment.text
+    # Seed 002's declared cluster figures (238 classes, 12.378 learners, the staff
+    # figures) are in their own labelled row under the totals, never the totals.
+    declared_at = total_at + 1
+    assert labels[declared_at - 1] == "Số liệu do báo cáo cụm công bố, không chia theo trường"
+    classes = codes.index("training.classes") + 1
+    assert sheet.cell(row=declared_at, column=classes).value == 238
+    assert sheet.cell(row=declared_at, column=column).value == 12378
+    assert sheet.cell(row=total_at, column=classes).value != 238
+
+
+def test_docx_states_declared_and_computed_headline_totals(seed_002_cluster):
+    text = docx_text(generate(seed_002_cluster))
+    assert "(tổng hợp từ số liệu các trường)" in text
+    assert "Tổng hợp từ số liệu các trường, toàn Cụm có:" in text
+    assert "Theo báo cáo của cụm (số liệu chung của cả Cụm, không chia theo trường):" in text
+    assert "238 lớp" in text and "12.378 học viên" in text
+    assert "Số liệu do báo cáo cụm công bố, không chia theo trường" in text
 
 
 def test_english_report_reads_in_english(seed_002_cluster):
@@ -223,3 +254,30 @@ def test_lead_prefills_narratives_from_the_schools_and_edits_with_history(
     assert stale.status_code == 409
     job = generate(seed_002_cluster)
     assert "Tiến độ khai giảng một số lớp còn chậm" in docx_text(job)
+
+
+def test_report_lists_a_schools_open_findings_as_its_page_and_the_api(
+    seed_002_cluster, world, api_client
+):
+    """One findings list per submission: the report's findings annex carries exactly
+    the open findings the school's own API (and page) lists (issue 11, point 7)."""
+    from django_tenants.utils import schema_context
+
+    from submissions.models import Submission
+
+    period = seed_002_cluster["period"]
+    with schema_context("caobang"):
+        submission = Submission.objects.get(period=period)
+        submission.values.create(code="training.intermediate.classes", value=20)
+    response = api_client("caobang-editor", "caobang").get("/api/v1/submissions/2024-H1/")
+    shown = [f for f in response.json()["findings"] if f["blocking"] or not f["explained"]]
+    assert shown
+    document = Document(io.BytesIO(generate(seed_002_cluster).docx.read()))
+    table = next(
+        [[cell.text for cell in row.cells] for row in t.rows]
+        for t in document.tables
+        if [cell.text for cell in t.rows[0].cells] == ["TT", "Trường", "Nội dung"]
+    )
+    name = world.schools["caobang"].name_vi
+    listed = [row[2] for row in table[1:] if row[1] == name]
+    assert listed == [finding["message"] for finding in shown]

@@ -3,7 +3,6 @@ accept/return decision taken from it (the review policy decides, in the service)
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aggregation.selectors import FULL_VIEW_ROLES, open_findings
 from aggregation.transforms import completeness
 from catalogue.models import Period
 from core.errors import DomainError
@@ -35,6 +35,7 @@ from hub.views.submissions import STATUS_LABELS
 from submissions.models import Status
 from submissions.selectors import submission_states
 from submissions.services import submission_review
+from submissions.validation import Finding
 from tenants.access import reviewer_standing
 from tenants.models import ClusterMembership, ClusterRole, School
 from tenants.review_policy import (
@@ -63,6 +64,7 @@ class BoardRow:
     submitted_at: datetime | None
     version: int
     findings: int
+    finding_items: list[Finding]
     review_comment: str
     reviewed_by: str
     reviewer: str
@@ -110,12 +112,18 @@ def late_schools(
     return set(result["late"])
 
 
-def _findings_per_school(snapshot: Mapping[str, Any] | None) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for finding in (snapshot or {}).get("findings", []):
-        if finding.get("school"):
-            counts[finding["school"]] += 1
-    return counts
+def _open_findings(
+    viewer: Viewer, members: Sequence[ClusterMembership], states: Mapping[str, Any]
+) -> dict[str, list[Finding]]:
+    """Each member's open findings from the one selector the school's page and the
+    API read (`aggregation.selectors.open_findings`); only for the viewers who see
+    every school's row (a member sees no other school's findings)."""
+    if viewer.role not in FULL_VIEW_ROLES:
+        return {}
+    return open_findings(
+        schools=[m.school for m in members if m.school.schema_name in states],
+        period=viewer.period,
+    )
 
 
 def _seats(members: Sequence[ClusterMembership]) -> dict[str, ClusterSeats]:
@@ -142,7 +150,7 @@ def board_rows(
     states = submission_states(schools=[m.school for m in members], period=viewer.period)
     now = django_timezone.now()
     late = late_schools(states=states, slugs=slugs, period=viewer.period, now=now)
-    findings = _findings_per_school(snapshot)
+    findings = _open_findings(viewer, members, states)
     seats = _seats(members)
     user_id = request.user.pk
     user = reviewer_standing(user_id=user_id) if user_id is not None else ReviewerStanding()
@@ -165,7 +173,8 @@ def board_rows(
                 changed_at=state.get("updated_at"),
                 submitted_at=state.get("submitted_at"),
                 version=state.get("version", 0),
-                findings=findings.get(slug, 0),
+                findings=len(findings.get(slug, [])),
+                finding_items=findings.get(slug, []),
                 review_comment=state.get("review_comment", ""),
                 reviewed_by=state.get("reviewed_by", ""),
                 reviewer=reviewer_label(seats[slug]),

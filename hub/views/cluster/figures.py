@@ -1,8 +1,14 @@
 """The cluster's figures on the board: total tiles, the per-school table, the full
-table, the findings, the charts' inputs; and the lead's choice of basis.
+table, the declared figures, the findings, the charts' inputs; and the lead's choice
+of basis.
 
-`group_value` is the one roll-up these views use (a total nobody gave is read from
-its parts); it is to be replaced by the catalogue's roll-up rule in one place."""
+One rule: every cell is read from the stored snapshot with
+`catalogue.rollup.column_figures`, so a "Cả cụm" cell is the sum of exactly the
+column above it, and says so ("≥ 37 (2 trường chưa đủ)") when some school's figure
+is partial or missing. A partial school figure shows as "≥ 8" with the blank parts
+named; unknown shows as "–" ("chưa có số liệu"), never as 0. Figures the cluster's
+report declared (snapshot ``declared``) are listed in their own rows, never as a
+column's total."""
 
 from __future__ import annotations
 
@@ -19,7 +25,9 @@ from django.views.decorators.http import require_POST
 
 from aggregation.models import Basis
 from aggregation.services import cluster_basis_set
+from catalogue.rollup import ClusterFigure, Figure, column_figures
 from catalogue.spec import Catalogue
+from core.formatting import format_number
 from core.language import current_language, pick
 from hub.charts.board import (
     YearOnYear,
@@ -31,7 +39,9 @@ from hub.charts.board import (
     yoy_items,
 )
 from hub.http import HubRequest
+from hub.views.cluster.board import BoardRow
 from hub.views.cluster.common import BASIS_LABELS, lead_only, open_viewer, page_url
+from hub.views.submissions import FINDING_KIND_LABELS as SCHOOL_FINDING_LABELS
 from tenants.models import School
 
 if TYPE_CHECKING:
@@ -43,25 +53,34 @@ FINDING_KIND_LABELS: dict[str, StrOrPromise] = {
     "learners_below_classes": gettext_lazy("Học viên ít hơn lớp"),
     "declared_mismatch": gettext_lazy("Khác số đã công bố"),
 }
-# The per-school table's columns: (key, short label, indicator codes summed).
+# The per-school table's columns: (key, short label, indicator codes summed). A
+# column whose codes the year's catalogue does not have is left out of the table.
 CLASSES, LEARNERS = "training.classes", "training.learners"
+THESES, ARTICLES = "theses", "articles"
+PROJECTS, CONFERENCES = "research.projects", "research.conferences"
 SUMMARY_COLUMNS: tuple[tuple[str, StrOrPromise, tuple[str, ...]], ...] = (
     (CLASSES, gettext_lazy("Lớp"), (CLASSES,)),
     (LEARNERS, gettext_lazy("Học viên"), (LEARNERS,)),
-    ("research.projects", gettext_lazy("Đề tài"), ("research.projects",)),
+    (THESES, gettext_lazy("Khóa luận"), (THESES,)),
+    (ARTICLES, gettext_lazy("Bài viết"), (ARTICLES,)),
+    (PROJECTS, gettext_lazy("Đề tài"), (PROJECTS,)),
     ("research.schemes", gettext_lazy("Đề án"), ("research.schemes",)),
-    ("research.conferences", gettext_lazy("Hội thảo"), ("research.conferences",)),
+    (CONFERENCES, gettext_lazy("Hội thảo"), (CONFERENCES,)),
     ("research.seminars", gettext_lazy("Tọa đàm"), ("research.seminars",)),
     ("publications", gettext_lazy("Ấn phẩm"), ()),
 )
+# The headline tiles (issue 11): classes, learners, theses, articles, research
+# projects, conferences.
+TILE_KEYS = (CLASSES, LEARNERS, THESES, ARTICLES, PROJECTS, CONFERENCES)
 # The research and publication chart's stacked segments.
 OUTPUT_GROUPS: tuple[tuple[str, StrOrPromise, tuple[str, ...]], ...] = (
-    ("projects", gettext_lazy("Đề tài"), ("research.projects",)),
+    ("projects", gettext_lazy("Đề tài"), (PROJECTS,)),
     ("schemes", gettext_lazy("Đề án"), ("research.schemes",)),
-    ("events", gettext_lazy("Hội thảo, tọa đàm"), ("research.conferences", "research.seminars")),
+    ("events", gettext_lazy("Hội thảo, tọa đàm"), (CONFERENCES, "research.seminars")),
     ("publications", gettext_lazy("Ấn phẩm"), ()),
 )
 YOY_LIMIT = 10
+DASH = "–"
 
 
 def _label(catalogue: Catalogue, code: str) -> str:
@@ -75,7 +94,7 @@ def _publication_codes(catalogue: Catalogue) -> tuple[str, ...]:
     return tuple(
         spec.code
         for spec in catalogue.indicators
-        if spec.section == "publications" and not spec.parent
+        if spec.section == "publications" and not spec.parent and spec.code != ARTICLES
     )
 
 
@@ -83,34 +102,76 @@ def _codes_of(key: str, codes: tuple[str, ...], catalogue: Catalogue) -> tuple[s
     return _publication_codes(catalogue) if key == "publications" else codes
 
 
-def group_value(
-    values: Mapping[str, int | None], codes: Iterable[str], catalogue: Catalogue
-) -> int | None:
-    """The sum of some indicators; a total nobody gave is read from its parts.
-
-    The board's one roll-up: every tile, column and chart here goes through it."""
-    total: int | None = None
-    for code in codes:
-        value = values.get(code)
-        if value is None:
-            splits = catalogue.splits.get(code, {})
-            parts = next(iter(splits.values()), [])
-            present = [values.get(p.code) for p in parts if values.get(p.code) is not None]
-            value = sum(v for v in present if v is not None) if present else None
-        if value is not None:
-            total = (total or 0) + value
-    return total
+def _in_catalogue(key: str, codes: tuple[str, ...], catalogue: Catalogue) -> bool:
+    return bool(_codes_of(key, codes, catalogue)) and all(
+        code in catalogue.by_code for code in _codes_of(key, codes, catalogue)
+    )
 
 
-def group_values(
-    values: Mapping[str, int | None],
-    groups: Sequence[tuple[str, Any, tuple[str, ...]]],
-    catalogue: Catalogue,
-) -> list[int | None]:
-    return [
-        group_value(values, _codes_of(key, codes, catalogue), catalogue)
-        for key, _l, codes in groups
-    ]
+def _number(value: int) -> str:
+    return format_number(value, current_language())
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One shown figure: ``text`` as displayed, ``note`` why it is not a plain number
+    (a tooltip and a small note), ``value`` the number it stands for (None: unknown)."""
+
+    value: int | None
+    text: str
+    state: str
+    note: str = ""
+
+    @property
+    def partial(self) -> bool:
+        return self.state == "partial"
+
+
+def school_cell(figure: Figure, catalogue: Catalogue) -> Cell:
+    """A school's figure: "12", "≥ 8" (parts missing, named in the note), or "–"."""
+    if figure.value is not None and figure.state == "partial":
+        parts = ", ".join(_label(catalogue, code) for code in figure.missing)
+        return Cell(
+            figure.value,
+            f"≥ {_number(figure.value)}",
+            "partial",
+            _("Chưa đủ số liệu, còn thiếu: %(parts)s") % {"parts": parts}
+            if parts
+            else _("Chưa đủ số liệu"),
+        )
+    if figure.value is not None:
+        return Cell(figure.value, _number(figure.value), figure.state)
+    if figure.state == "not_applicable":
+        return Cell(None, DASH, figure.state, _("không áp dụng"))
+    if figure.state == "not_reported":
+        return Cell(None, DASH, figure.state, _("không có số liệu"))
+    return Cell(None, DASH, figure.state, _("chưa có số liệu"))
+
+
+def short_count(count: int) -> str:
+    """ "2 trường chưa đủ" / "2 schools incomplete"."""
+    if count == 1:
+        return _("1 trường chưa đủ")
+    return _("%(count)s trường chưa đủ") % {"count": count}
+
+
+def cluster_cell(figure: ClusterFigure, names: Mapping[str, str]) -> Cell:
+    """The cluster's figure: the sum of the column; "≥ 37 (2 trường chưa đủ)" when
+    some school is partial or missing; "–" when no school has a value."""
+    short = [*figure.partial, *figure.missing, *figure.not_reported]
+    if figure.value is None:
+        note = _("không áp dụng") if figure.state == "not_applicable" else _("chưa có số liệu")
+        return Cell(None, DASH, figure.state, note)
+    if figure.state == "partial":
+        who = ", ".join(names.get(slug, slug) for slug in short)
+        return Cell(
+            figure.value,
+            f"≥ {_number(figure.value)} ({short_count(len(short))})",
+            "partial",
+            _("Ít nhất %(value)s: tổng của cột, còn thiếu số liệu của %(schools)s")
+            % {"value": _number(figure.value), "schools": who},
+        )
+    return Cell(figure.value, _number(figure.value), figure.state)
 
 
 @dataclass
@@ -120,26 +181,52 @@ class SchoolFigures:
     short_name: str
     role: str
     values: dict[str, int | None]
-    summary: list[int | None] = field(default_factory=list)
+    summary: list[Cell] = field(default_factory=list)
     outputs: list[int | None] = field(default_factory=list)
+
+
+def _rows(snapshot: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    return list((snapshot or {}).get("schools", []))
+
+
+def _column(
+    snapshot: Mapping[str, Any] | None, codes: Iterable[str]
+) -> tuple[dict[str, Figure], ClusterFigure]:
+    return column_figures(_rows(snapshot), codes)
+
+
+def shown_columns(
+    catalogue: Catalogue,
+) -> list[tuple[str, StrOrPromise, tuple[str, ...]]]:
+    """The summary columns the year's catalogue has, with their codes."""
+    return [
+        (key, short, _codes_of(key, codes, catalogue))
+        for key, short, codes in SUMMARY_COLUMNS
+        if _in_catalogue(key, codes, catalogue)
+    ]
 
 
 def school_figures(
     snapshot: Mapping[str, Any], schools: Mapping[str, School], catalogue: Catalogue
 ) -> list[SchoolFigures]:
+    """Each school's row of the summary table (and the charts), read with the roll-up."""
+    columns = [_column(snapshot, codes)[0] for _key, _short, codes in shown_columns(catalogue)]
+    outputs = [
+        _column(snapshot, _codes_of(key, codes, catalogue))[0] for key, _l, codes in OUTPUT_GROUPS
+    ]
     rows = []
-    for entry in snapshot.get("schools", []):
-        school = schools.get(entry["school"])
-        values = dict(entry.get("values", {}))
+    for entry in _rows(snapshot):
+        slug = entry["school"]
+        school = schools.get(slug)
         rows.append(
             SchoolFigures(
-                slug=entry["school"],
-                name=school.name_vi if school else entry["school"],
-                short_name=(school.short_name or school.name_vi) if school else entry["school"],
+                slug=slug,
+                name=school.name_vi if school else slug,
+                short_name=(school.short_name or school.name_vi) if school else slug,
                 role=entry.get("role", "member"),
-                values=values,
-                summary=group_values(values, SUMMARY_COLUMNS, catalogue),
-                outputs=group_values(values, OUTPUT_GROUPS, catalogue),
+                values=dict(entry.get("values", {})),
+                summary=[school_cell(column[slug], catalogue) for column in columns],
+                outputs=[column[slug].value for column in outputs],
             )
         )
     return rows
@@ -147,7 +234,7 @@ def school_figures(
 
 def summary_columns(catalogue: Catalogue) -> list[dict[str, Any]]:
     columns = []
-    for key, short, codes in SUMMARY_COLUMNS:
+    for key, short, codes in shown_columns(catalogue):
         full = (
             _("Ấn phẩm (kỷ yếu, bản tin, sách, bài báo, tài liệu)")
             if key == "publications"
@@ -157,25 +244,67 @@ def summary_columns(catalogue: Catalogue) -> list[dict[str, Any]]:
     return columns
 
 
-def summary_totals(snapshot: Mapping[str, Any], catalogue: Catalogue) -> list[int | None]:
-    return group_values(snapshot.get("totals", {}), SUMMARY_COLUMNS, catalogue)
+def school_names(
+    snapshot: Mapping[str, Any] | None, schools: Mapping[str, School]
+) -> dict[str, str]:
+    return {
+        row["school"]: (
+            (schools[row["school"]].short_name or schools[row["school"]].name_vi)
+            if row["school"] in schools
+            else row["school"]
+        )
+        for row in _rows(snapshot)
+    }
 
 
-def total_tiles(snapshot: Mapping[str, Any], catalogue: Catalogue) -> list[dict[str, Any]]:
-    totals: Mapping[str, int] = snapshot.get("totals", {})
+def summary_totals(
+    snapshot: Mapping[str, Any], catalogue: Catalogue, names: Mapping[str, str] | None = None
+) -> list[Cell]:
+    """The "Cả cụm" row: each column's sum, with the roll-up's state."""
+    return [
+        cluster_cell(_column(snapshot, codes)[1], names or {})
+        for _key, _short, codes in shown_columns(catalogue)
+    ]
+
+
+def total_tiles(
+    snapshot: Mapping[str, Any],
+    catalogue: Catalogue,
+    names: Mapping[str, str] | None = None,
+    year: int | None = None,
+) -> list[dict[str, Any]]:
+    """The headline tiles, each the sum of its column of the per-school table."""
     yoy: Mapping[str, Mapping[str, Any]] = snapshot.get("yoy", {})
-    titles = {column["key"]: column["title"] for column in summary_columns(catalogue)}
+    columns = {key: (short, codes) for key, short, codes in SUMMARY_COLUMNS}
     tiles = []
-    for key, short, codes in SUMMARY_COLUMNS:
-        if key == "research.schemes":
+    for key in TILE_KEYS:
+        short, codes = columns[key]
+        if not _in_catalogue(key, codes, catalogue):
+            tiles.append(
+                {
+                    "key": key,
+                    "label": short,
+                    "title": short,
+                    "cell": Cell(
+                        None,
+                        DASH,
+                        "absent",
+                        _("không có trong danh mục năm %(year)s")
+                        % {"year": year or snapshot.get("year", "")},
+                    ),
+                    "change": "",
+                    "direction": "",
+                }
+            )
             continue
         change = yoy.get(key)
+        cell = cluster_cell(_column(snapshot, codes)[1], names or {})
         tiles.append(
             {
                 "key": key,
                 "label": short,
-                "title": titles[key],
-                "value": group_value(totals, _codes_of(key, codes, catalogue), catalogue),
+                "title": _label(catalogue, codes[0]),
+                "cell": cell,
                 "change": pct_text(change.get("change_pct")) if change else "",
                 "direction": direction(change.get("change", 0)) if change else "",
             }
@@ -184,9 +313,13 @@ def total_tiles(snapshot: Mapping[str, Any], catalogue: Catalogue) -> list[dict[
 
 
 def full_table(
-    snapshot: Mapping[str, Any], figures: Sequence[SchoolFigures], catalogue: Catalogue
+    snapshot: Mapping[str, Any],
+    figures: Sequence[SchoolFigures],
+    catalogue: Catalogue,
+    names: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every indicator with a figure: its total, then each school's value."""
+    """Every indicator with a figure: its cluster figure (the sum of the row's
+    school cells), then each school's cell."""
     totals: Mapping[str, int] = snapshot.get("totals", {})
     present = set(totals) | {code for row in figures for code, v in row.values.items() if v}
     known = [spec for spec in catalogue.indicators if spec.code in present]
@@ -199,16 +332,53 @@ def full_table(
             spec = catalogue.by_code.get(spec.parent)
         return level
 
-    return [
-        {
-            "code": code,
-            "label": _label(catalogue, code),
-            "depth": depth(code),
-            "total": totals.get(code),
-            "values": [row.values.get(code) for row in figures],
-        }
-        for code in [spec.code for spec in known] + unknown
-    ]
+    lines = []
+    for code in [spec.code for spec in known] + unknown:
+        per_school, cluster = _column(snapshot, [code])
+        lines.append(
+            {
+                "code": code,
+                "label": _label(catalogue, code),
+                "depth": depth(code),
+                "total": cluster_cell(cluster, names or {}),
+                "values": [school_cell(per_school[row.slug], catalogue) for row in figures],
+            }
+        )
+    return lines
+
+
+def declared_rows(
+    snapshot: Mapping[str, Any] | None,
+    catalogue: Catalogue,
+    names: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The figures the cluster's report declared for the cluster as a whole, each
+    beside the figure computed from the schools and the gap between them."""
+    lines = []
+    for code, entry in ((snapshot or {}).get("declared") or {}).items():
+        value = entry.get("value") if isinstance(entry, Mapping) else entry
+        if value is None:
+            continue
+        computed = cluster_cell(_column(snapshot, [code])[1], names or {})
+        # A gap against a lower bound would be no gap at all: only against a complete sum.
+        gap = (
+            int(value) - computed.value
+            if computed.value is not None and computed.state == "complete"
+            else None
+        )
+        lines.append(
+            {
+                "code": code,
+                "label": _label(catalogue, code),
+                "declared": _number(int(value)),
+                "source": entry.get("source", "") if isinstance(entry, Mapping) else "",
+                "computed": computed,
+                "gap": (("+" if gap > 0 else "") + _number(gap))
+                if gap
+                else ("0" if gap == 0 else DASH),
+            }
+        )
+    return lines
 
 
 def year_on_year(snapshot: Mapping[str, Any], catalogue: Catalogue) -> list[YearOnYear]:
@@ -240,34 +410,44 @@ def charts(
 
 
 def findings_view(
-    snapshot: Mapping[str, Any] | None, schools: Mapping[str, School]
+    snapshot: Mapping[str, Any] | None, rows: Sequence[BoardRow]
 ) -> list[dict[str, Any]]:
-    """The snapshot's findings in the current language, grouped by school in board
-    order; the declared cluster figures' findings come last."""
-    key = "message_en" if current_language() == "en" else "message_vi"
-    groups: dict[str | None, list[dict[str, Any]]] = {}
-    for finding in (snapshot or {}).get("findings", []):
-        slug = finding.get("school") if finding.get("scope", "school") == "school" else None
-        groups.setdefault(slug, []).append(
-            {
-                "kind": finding.get("kind", ""),
-                "kind_label": FINDING_KIND_LABELS.get(finding.get("kind", ""), finding.get("kind")),
-                "code": finding.get("code", ""),
-                "message": finding.get(key) or finding.get("message_vi", ""),
-            }
-        )
-    order: list[str | None] = [slug for slug in schools if slug in groups]
-    order += [slug for slug in groups if slug is not None and slug not in schools]
-    if None in groups:
-        order.append(None)
-    return [
+    """The findings in the current language, grouped by school in board order: each
+    school's open findings as its own page and the API list them (the board rows'
+    `finding_items`, from `aggregation.selectors.open_findings`); the declared cluster
+    figures' findings (the snapshot's, scope "cluster") come last."""
+    language = current_language()
+    groups: list[dict[str, Any]] = [
         {
-            "slug": slug,
-            "school": schools[slug].name_vi if slug is not None and slug in schools else slug,
-            "items": groups[slug],
+            "slug": row.slug,
+            "school": row.school.name_vi,
+            "items": [
+                {
+                    "kind": finding.kind,
+                    "kind_label": SCHOOL_FINDING_LABELS.get(finding.kind, finding.kind),
+                    "code": finding.code,
+                    "message": finding.message(language),
+                }
+                for finding in row.finding_items
+            ],
         }
-        for slug in order
+        for row in rows
+        if row.finding_items
     ]
+    key = "message_en" if language == "en" else "message_vi"
+    cluster = [
+        {
+            "kind": finding.get("kind", ""),
+            "kind_label": FINDING_KIND_LABELS.get(finding.get("kind", ""), finding.get("kind")),
+            "code": finding.get("code", ""),
+            "message": finding.get(key) or finding.get("message_vi", ""),
+        }
+        for finding in (snapshot or {}).get("findings", [])
+        if finding.get("scope", "school") != "school"
+    ]
+    if cluster:
+        groups.append({"slug": None, "school": None, "items": cluster})
+    return groups
 
 
 @require_POST

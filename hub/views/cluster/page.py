@@ -35,9 +35,11 @@ from hub.views.cluster.common import (
 )
 from hub.views.cluster.figures import (
     charts,
+    declared_rows,
     findings_view,
     full_table,
     school_figures,
+    school_names,
     summary_columns,
     summary_totals,
     total_tiles,
@@ -70,7 +72,8 @@ def render_page(
     schools = {row.slug: row.school for row in rows}
     names = {row.slug: row.school.short_name or row.school.name_vi for row in rows}
     figures = school_figures(snapshot, schools, catalogue) if snapshot else []
-    findings = findings_view(snapshot, schools)
+    shown_names = school_names(snapshot, schools)
+    findings = findings_view(snapshot, rows)
     state = aggregation_state_of(cluster=cluster, period=period)
     jobs = jobs_view(viewer)
     latest_done = next((j for j in jobs if j["job"].status == JobStatus.DONE), None)
@@ -94,11 +97,12 @@ def render_page(
         "snapshot": snapshot,
         "computed_at": (state.computed_at if state else None),
         "updating": bool(state and state.computed < state.requested),
-        "tiles": total_tiles(snapshot, catalogue) if snapshot else [],
+        "tiles": total_tiles(snapshot, catalogue, shown_names, period.year) if snapshot else [],
         "summary_columns": summary_columns(catalogue),
         "figures": figures,
-        "summary_totals": summary_totals(snapshot, catalogue) if snapshot else [],
-        "full_table": full_table(snapshot, figures, catalogue) if snapshot else [],
+        "summary_totals": summary_totals(snapshot, catalogue, shown_names) if snapshot else [],
+        "full_table": full_table(snapshot, figures, catalogue, shown_names) if snapshot else [],
+        "declared": declared_rows(snapshot, catalogue, shown_names),
         **charts(snapshot, figures, catalogue),
         "findings": findings,
         "findings_count": sum(len(group["items"]) for group in findings),
