@@ -43,14 +43,13 @@ from numbers import Integral, Real
 
 from catalogue.spec import UNITS
 from core.formatting import format_number as _format_number
+from core.language import pick
 
 __all__ = [
     "ABSOLUTE_MAX",
     "PROBLEM_CODES",
     "ParsedCount",
     "Problem",
-    "format_number",
-    "is_english",
     "parse_count",
 ]
 
@@ -155,17 +154,6 @@ _COUNTING_WORDS = frozenset(word for vi, _en in UNITS.values() for word in (vi, 
 }
 
 
-def is_english(language: str) -> bool:
-    """True for "en", "en-us", "en_GB"... (Problem.message and, until it moves to core.language,
-    submissions.validation); pages and the API ask core.language.current_language."""
-    return language.lower().startswith("en")
-
-
-def format_number(value: int | float, language: str = "vi") -> str:
-    """Deprecated: for submissions.validation only, until it imports core.formatting."""
-    return _format_number(value, "en" if is_english(language) else "vi")
-
-
 @dataclass(frozen=True)
 class Problem:
     """Why a raw value was refused. `suggestion` is a hint for the person, never used."""
@@ -176,7 +164,7 @@ class Problem:
     suggestion: int | None = None
 
     def message(self, language: str) -> str:
-        return self.message_en if is_english(language) else self.message_vi
+        return pick(self.message_vi, self.message_en, language)
 
 
 @dataclass(frozen=True)

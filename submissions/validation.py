@@ -38,7 +38,7 @@ from typing import Literal
 from catalogue.rollup import Figure, Mark, school_figures
 from catalogue.spec import Catalogue, IndicatorSpec
 from core.formatting import format_number
-from core.language import pick
+from core.language import normalise, pick
 from submissions.numbers import parse_count
 
 __all__ = [
@@ -123,7 +123,7 @@ class Finding:
     rule: str = ""
 
     def message(self, language: str) -> str:
-        return pick(self.message_vi, self.message_en, _language(language))
+        return pick(self.message_vi, self.message_en, normalise(language))
 
     def as_dict(self, language: str) -> dict[str, object]:
         return {
@@ -823,20 +823,17 @@ def _en(value: int | float) -> str:
     return format_number(value, "en")
 
 
-def _language(language: str) -> str:
-    """ "en", "en-us", "en_GB" read English; every other language Vietnamese."""
-    return "en" if language.lower().startswith("en") else "vi"
-
-
 def _parts(present: Sequence[tuple[IndicatorSpec, int]], language: str) -> str:
-    if _language(language) == "en":
-        return " + ".join(f"{child.label_en} {_en(value)}" for child, value in present)
-    return " + ".join(f"{child.label_vi} {_vi(value)}" for child, value in present)
+    language = normalise(language)
+    return " + ".join(
+        f"{pick(child.label_vi, child.label_en, language)} {format_number(value, language)}"
+        for child, value in present
+    )
 
 
 def _history(previous: Sequence[tuple[str, int]], language: str) -> str:
     return "; ".join(
-        f"{period}: {format_number(count, _language(language))}" for period, count in previous
+        f"{period}: {format_number(count, normalise(language))}" for period, count in previous
     )
 
 

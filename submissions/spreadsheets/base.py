@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from catalogue.rollup import Mark
 from core.formatting import format_number
+from core.language import pick
 from submissions.labels import normalise_label
 from submissions.spreadsheets.limits import (
     MAX_REPORTED_PROBLEMS,
@@ -94,7 +95,7 @@ class UploadProblem:
 
     def message(self, language: str) -> str:
         """The message in `language` ("vi" or "en"); where it is comes with the fields."""
-        return self.message_en if language == "en" else self.message_vi
+        return pick(self.message_vi, self.message_en, language)
 
 
 @dataclass
@@ -150,7 +151,7 @@ class UploadRefused(ValueError):
         self.message_en = message_en
 
     def message(self, language: str) -> str:
-        return self.message_en if language == "en" else self.message_vi
+        return pick(self.message_vi, self.message_en, language)
 
 
 # --- Small helpers ---------------------------------------------------------------

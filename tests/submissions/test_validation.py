@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from catalogue.spec import Catalogue, IndicatorSpec, SectionSpec
-from submissions.numbers import format_number
+from core.formatting import format_number
 from submissions.validation import (
     Finding,
     blocking_findings,

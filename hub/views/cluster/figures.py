@@ -434,13 +434,12 @@ def findings_view(
         for row in rows
         if row.finding_items
     ]
-    key = "message_en" if language == "en" else "message_vi"
     cluster = [
         {
             "kind": finding.get("kind", ""),
             "kind_label": FINDING_KIND_LABELS.get(finding.get("kind", ""), finding.get("kind")),
             "code": finding.get("code", ""),
-            "message": finding.get(key) or finding.get("message_vi", ""),
+            "message": pick(finding.get("message_vi", ""), finding.get("message_en"), language),
         }
         for finding in (snapshot or {}).get("findings", [])
         if finding.get("scope", "school") != "school"
