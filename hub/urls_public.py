@@ -51,3 +51,6 @@ urlpatterns += [
     path("clusters/", cluster_review.cluster_index, name="cluster_index"),
     *cluster_review_patterns("clusters/"),
 ]
+
+# An unknown /api/ address answers JSON like the rest of the API.
+handler404 = "hub.views.errors.not_found"

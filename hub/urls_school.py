@@ -40,3 +40,6 @@ urlpatterns = [
 
 # cluster review pages (journey 2): the lead school's board, figures, text and report
 urlpatterns += cluster_review_patterns("cluster/")
+
+# An unknown /api/ address answers JSON like the rest of the API.
+handler404 = "hub.views.errors.not_found"

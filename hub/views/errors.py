@@ -11,8 +11,10 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from hub.http import HubRequest
@@ -53,3 +55,11 @@ def page(view: Callable[..., Answer]) -> Callable[..., Answer | HttpResponse]:
                 )
 
     return wrapped
+
+
+def not_found(request: HubRequest, exception: Exception) -> HttpResponse:
+    """The 404 of every host: JSON under /api/ (an API client never parses an HTML
+    page), the hub's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Không có địa chỉ này trong API.")}, status=404)
+    return page_not_found(request, exception)
