@@ -76,7 +76,7 @@ import numpy as np
 import pandas as pd
 
 from catalogue.rollup import ClusterFigure, Figure, Mark, cluster_figures, school_figures
-from catalogue.spec import Catalogue
+from catalogue.spec import HEADLINE_TOTALS, Catalogue
 from core.formatting import format_count, format_signed
 from core.timezone import end_of_day
 
@@ -793,6 +793,8 @@ def build_academy_view(
             }
         )
     national = cluster_figures(figures, codes)
+    for entry in clusters:
+        entry["headline"] = _headline(entry["figures"], catalogue)
     return {
         "period": period,
         "basis": basis,
@@ -806,8 +808,33 @@ def build_academy_view(
             for code, figure in national.items()
             if figure.value is not None
         },
+        "headline": _headline(
+            {code: figure.as_dict(with_schools=False) for code, figure in national.items()},
+            catalogue,
+        ),
         "unassigned": unassigned,
     }
+
+
+def _headline(
+    figures: Mapping[str, Mapping[str, Any]], catalogue: Catalogue
+) -> list[dict[str, Any]]:
+    """The headline totals in their order, each with its value and state; a code the
+    year's catalogue lacks is listed as such rather than left out or shown as 0."""
+    rows: list[dict[str, Any]] = []
+    for code in HEADLINE_TOTALS:
+        if code not in catalogue:
+            rows.append({"code": code, "value": None, "state": "not_in_catalogue"})
+            continue
+        figure = figures.get(code)
+        rows.append(
+            {
+                "code": code,
+                "value": figure.get("value") if figure else None,
+                "state": figure.get("state", "missing") if figure else "missing",
+            }
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------- text

@@ -46,6 +46,12 @@ UNITS: dict[str, tuple[str, str]] = {
 DEFINITIONS_REQUIRED_FROM = 2025
 
 
+# The four headline totals a cluster reports first (issue 11): on the lead's board, in
+# the report's opening sentence and in the department's academy view. A year whose
+# catalogue lacks one (theses and articles come with the 2025 version) says so.
+HEADLINE_TOTALS: tuple[str, ...] = ("training.classes", "training.learners", "theses", "articles")
+
+
 @dataclass(frozen=True)
 class SectionSpec:
     code: str

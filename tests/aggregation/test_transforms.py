@@ -807,6 +807,8 @@ def test_academy_view_counts_each_school_once_in_its_cluster_of_the_year():
     assert [cluster["cluster"] for cluster in view["clusters"]] == ["midlands", "north"]
     # Each total says who is short of it (laocai reported nothing in the north).
     north_figures = clusters["north"].pop("figures")
+    clusters["north"].pop("headline")
+    clusters["midlands"].pop("headline")
     assert north_figures["training.classes"]["state"] == "partial"
     assert north_figures["training.classes"]["schools"]["missing"] == ["laocai"]
     assert north_figures["staff.lecturers"]["value"] == 75
@@ -1021,3 +1023,27 @@ def test_marks_give_not_applicable_and_not_reported_states():
     assert hagiang["training.learners"] == {"value": None, "state": "not_reported"}
     assert "training.learners" not in snap["totals"]
     assert snap["figures"]["training.learners"]["counts"]["not_reported"] == 1
+
+
+def test_academy_view_leads_with_the_four_headline_totals():
+    """Classes, learners, theses and articles, in that order, per cluster and for the
+    nation; a code the year's catalogue lacks says so instead of showing 0."""
+    facts, members = academy_world()
+    view = build_academy_view(
+        facts=facts, members=members, catalogue=make_catalogue(), period=PERIOD, basis="accepted"
+    )
+    north = next(cluster for cluster in view["clusters"] if cluster["cluster"] == "north")
+    assert [row["code"] for row in north["headline"]] == [
+        "training.classes",
+        "training.learners",
+        "theses",
+        "articles",
+    ]
+    classes = north["headline"][0]
+    assert (classes["value"], classes["state"]) == (97 + 20, "partial")
+    catalogue = make_catalogue()
+    for row in view["headline"]:
+        if row["code"] not in catalogue:
+            assert (row["value"], row["state"]) == (None, "not_in_catalogue")
+    national_classes = view["headline"][0]
+    assert national_classes["value"] == view["national"]["training.classes"]

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from aggregation.models import Basis
 from aggregation.services import cluster_basis_set
 from catalogue.rollup import ClusterFigure, Figure, column_figures
-from catalogue.spec import Catalogue
+from catalogue.spec import HEADLINE_TOTALS, Catalogue
 from core.formatting import format_number
 from core.language import current_language, pick
 from hub.charts.board import (
@@ -71,7 +71,7 @@ SUMMARY_COLUMNS: tuple[tuple[str, StrOrPromise, tuple[str, ...]], ...] = (
 )
 # The headline tiles (issue 11): classes, learners, theses, articles, research
 # projects, conferences.
-TILE_KEYS = (CLASSES, LEARNERS, THESES, ARTICLES, PROJECTS, CONFERENCES)
+TILE_KEYS = (*HEADLINE_TOTALS, PROJECTS, CONFERENCES)
 # The research and publication chart's stacked segments.
 OUTPUT_GROUPS: tuple[tuple[str, StrOrPromise, tuple[str, ...]], ...] = (
     ("projects", gettext_lazy("Đề tài"), (PROJECTS,)),
