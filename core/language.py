@@ -30,4 +30,4 @@ def pick(vi: str, en: str | None, language: str | None = None) -> str:
     document that carries its own); Vietnamese when the English is missing.
     A document built for a language is built inside `translation.override(language)`,
     so gettext and this agree."""
-    return (en or vi) if normalise(language) == "en" else vi
+    return {"vi": vi, "en": en or vi}[normalise(language)]
