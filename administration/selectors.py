@@ -226,13 +226,16 @@ def school_staff(school: School) -> list[dict[str, Any]]:
         for m in rows
     ]
     current = {person["username"] for person in people}
-    withdrawn = {
-        change.target
-        for change in AdminChange.objects.filter(
-            action="school_editor_withdraw", target_type="roles"
+    withdrawn = (
+        set(
+            AdminChange.objects.filter(
+                action="school_editor_withdraw",
+                target_type="roles",
+                before__school=school.schema_name,
+            ).values_list("target", flat=True)
         )
-        if isinstance(change.before, dict) and change.before.get("school") == school.schema_name
-    } - current
+        - current
+    )
     for former in get_user_model().objects.filter(username__in=withdrawn).order_by("username"):
         people.append(
             {

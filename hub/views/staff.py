@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -63,7 +64,9 @@ def staff_page(request: HubRequest) -> HttpResponse:
                     status = invalid(request, form)
                 else:
                     editor = services.school_editor_create(
-                        approver=request.user, school=request.tenant, **form.cleaned_data
+                        approver=cast(User, request.user),  # approver_page: signed in
+                        school=request.tenant,
+                        **form.cleaned_data,
                     )
                     messages.success(
                         request,
@@ -81,7 +84,7 @@ def staff_page(request: HubRequest) -> HttpResponse:
             elif action in ("withdraw", "grant"):
                 username = request.POST.get("username", "")
                 services.school_editor_set(
-                    approver=request.user,
+                    approver=cast(User, request.user),  # approver_page: signed in
                     school=request.tenant,
                     username=username,
                     grant=action == "grant",
