@@ -204,3 +204,47 @@ def history_types() -> list[str]:
     return list(
         AdminChange.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
     )
+
+
+def school_staff(school: School) -> list[dict[str, Any]]:
+    """A school's people: everyone with a role there (approvers first), then the editors
+    whose role was withdrawn at this school (role None), who may be given it back."""
+    rows = (
+        SchoolMembership.objects.filter(school=school)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+    people = [
+        {
+            "username": m.user.username,
+            "full_name": m.user.first_name,
+            "email": m.user.email,
+            "role": m.role,
+            "is_active": m.user.is_active,
+            "has_password": m.user.has_usable_password(),
+        }
+        for m in rows
+    ]
+    current = {person["username"] for person in people}
+    withdrawn = (
+        set(
+            AdminChange.objects.filter(
+                action="school_editor_withdraw",
+                target_type="roles",
+                before__school=school.schema_name,
+            ).values_list("target", flat=True)
+        )
+        - current
+    )
+    for former in get_user_model().objects.filter(username__in=withdrawn).order_by("username"):
+        people.append(
+            {
+                "username": former.username,
+                "full_name": former.first_name,
+                "email": former.email,
+                "role": None,
+                "is_active": former.is_active,
+                "has_password": former.has_usable_password(),
+            }
+        )
+    return people

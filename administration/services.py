@@ -31,8 +31,9 @@ from administration.models import (
     ProvisioningJob,
     ProvisioningStatus,
 )
+from administration.selectors import school_staff
 from catalogue.models import Period
-from core.errors import ConflictError, DomainError
+from core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from tenants.models import (
     Cluster,
     ClusterMembership,
@@ -745,3 +746,41 @@ def schools_merge(
         reason=note,
     )
     return records
+
+
+# --------------------------------------------------------------------------- a school's editors
+
+
+@transaction.atomic
+def school_editor_create(
+    *, approver: User, school: School, username: str, full_name: str = "", email: str = ""
+) -> User:
+    """A school's approver creates an editor of their own school: a new user with no
+    password (they set it through `password_set_path`) and the editor role there."""
+    actor = approver.get_username()
+    if not SchoolMembership.objects.filter(
+        user=approver, school=school, role=SchoolRole.APPROVER
+    ).exists():
+        raise ForbiddenError(_("Chỉ lãnh đạo phê duyệt của trường mới quản lý cán bộ nhập liệu."))
+    user = user_create(username=username, full_name=full_name, email=email, actor=actor)
+    school_editor_manage(approver=approver, school=school, user=user, grant=True, actor=actor)
+    return user
+
+
+def school_editor_set(*, approver: User, school: School, username: str, grant: bool) -> None:
+    """Withdraw (grant=False) or give back (grant=True) the editor role of one of the
+    school's people: someone with a role there, or an editor withdrawn from it. Anyone
+    else is not the approver's to manage (NotFoundError)."""
+    if not SchoolMembership.objects.filter(
+        user=approver, school=school, role=SchoolRole.APPROVER
+    ).exists():
+        raise ForbiddenError(_("Chỉ lãnh đạo phê duyệt của trường mới quản lý cán bộ nhập liệu."))
+    person = next((p for p in school_staff(school) if p["username"] == username), None)
+    if person is None:
+        raise NotFoundError(
+            _("“%(username)s” không phải cán bộ của trường.") % {"username": username}
+        )
+    user = get_user_model().objects.get(username=username)
+    school_editor_manage(
+        approver=approver, school=school, user=user, grant=grant, actor=approver.get_username()
+    )

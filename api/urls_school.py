@@ -2,6 +2,7 @@ from django.urls import path
 
 from api.urls_clusters import cluster_patterns
 from api.urls_common import common_patterns
+from api.views_staff import StaffListView, StaffMemberView
 from api.views_submissions import AuditView, ReopenView, ReviewView, SubmissionView, SubmitView
 from api.views_uploads import TemplateView, UploadView
 
@@ -19,4 +20,7 @@ urlpatterns = [
     path(PERIOD + "template.xlsx", TemplateView.as_view(kind="xlsx"), name="api-template-xlsx"),
     path(PERIOD + "template.csv", TemplateView.as_view(kind="csv"), name="api-template-csv"),
     path(PERIOD + "upload/", UploadView.as_view(), name="api-submission-upload"),
+    # a school's approver manages its own editors (api.views_staff)
+    path("staff/", StaffListView.as_view(), name="api-staff"),
+    path("staff/<str:username>/", StaffMemberView.as_view(), name="api-staff-member"),
 ]

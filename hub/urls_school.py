@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from hub.urls_common import cluster_review_patterns, common_patterns
-from hub.views import submissions, uploads
+from hub.views import staff, submissions, uploads
 
 urlpatterns = [
     *common_patterns,
@@ -36,6 +36,8 @@ urlpatterns = [
         uploads.upload_file,
         name="submission_upload_file",
     ),
+    # a school's approver manages its own editors (hub.views.staff)
+    path("staff/", staff.staff_page, name="school_staff"),
 ]
 
 # cluster review pages (journey 2): the lead school's board, figures, text and report

@@ -78,6 +78,7 @@ WRITE_ONLY = {
     "api/v1/submissions/<str:period_code>/return/",
     "api/v1/submissions/<str:period_code>/reopen/",
     "api/v1/submissions/<str:period_code>/upload/",
+    "api/v1/staff/<str:username>/",  # DELETE withdraws, PUT gives back an editor role
     "submissions/<str:period_code>/review/",
     "submissions/<str:period_code>/reopen/",
     "cluster/<slug:cluster_slug>/<str:period_code>/review/<slug:school>/",
@@ -160,6 +161,7 @@ def filled(seed_002_cluster, world) -> Filled:  # noqa: F811
             "school": HOST_SCHOOL,
             "year": str(period.year),
             "upload_id": str(upload.pk),
+            "username": f"{HOST_SCHOOL}-editor",
         }
     )
 
