@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 from django.contrib.postgres.aggregates import StringAgg
 from django.core.cache import cache
-from django.db.models import CharField, Count, Max, Value
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import MD5, Cast, Concat
 
 from aggregation.models import (
@@ -20,9 +21,10 @@ from aggregation.models import (
     Publication,
     Snapshot,
 )
-from aggregation.transforms import FACT_COLUMNS, build_academy_view
+from aggregation.transforms import FACT_COLUMNS, build_academy_view, marks_on_basis
 from aggregation.transforms import Basis as BasisName
 from catalogue.models import Period
+from catalogue.rollup import Mark
 from catalogue.selectors import catalogue_for_year
 from submissions.services import submission_findings
 from submissions.validation import Finding
@@ -110,17 +112,42 @@ def academy_view(*, period: Period, basis: BasisName) -> dict[str, Any]:
             catalogue=catalogue_for_year(period.year),
             period=period.code,
             basis=basis,
+            marks=marks_for_period(period=period, basis=basis),
         )
         cache.set(key, data, timeout=3600)
     return data
 
 
+def marks_for_period(*, period: Period, basis: BasisName) -> dict[str, dict[str, Mark]]:
+    """Every school's marks (not applicable / not reported) for the period, kept to the
+    publications that count on `basis`: the snapshots', academy view's and rankings'
+    roll-ups read the same marks."""
+    published = {
+        slug: (status, marks)
+        for slug, status, marks in Publication.objects.filter(period=period).values_list(
+            "school__schema_name", "status", "marks"
+        )
+    }
+    return marks_on_basis(published, basis)
+
+
 def facts_marker(*, period: Period) -> str:
-    """A short marker that changes whenever a fact of the period, or a membership or
-    role of its year, changes: the one cache marker of every period-wide read."""
-    facts = Fact.objects.filter(period=period).aggregate(
-        count=Count("id"), latest=Max("published_at")
-    )
+    """A short marker that changes whenever a fact or a publication (marks included) of
+    the period, or a membership or role of its year, changes: the one cache marker of
+    every period-wide read."""
+    # Facts and publications in one query: a publication that only changes a school's
+    # marks touches no fact, so its time counts too.
+    per_period = Fact.objects.filter(period=OuterRef("pk")).values("period")
+    published = Publication.objects.filter(period=OuterRef("pk")).values("period")
+    facts = (
+        Period.objects.filter(pk=period.pk)
+        .values(
+            count=Subquery(per_period.annotate(n=Count("id")).values("n")),
+            latest=Subquery(per_period.annotate(t=Max("published_at")).values("t")),
+            published=Subquery(published.annotate(t=Max("published_at")).values("t")),
+        )
+        .first()
+    ) or {"count": 0, "latest": None, "published": None}
     members = ClusterMembership.objects.filter(year=period.year).aggregate(
         count=Count("id"),
         digest=MD5(
@@ -137,8 +164,14 @@ def facts_marker(*, period: Period) -> str:
             )
         ),
     )
-    latest = facts["latest"].isoformat() if facts["latest"] else "-"
-    return f"f{facts['count']}:{latest}:m{members['count']}:{(members['digest'] or '-')[:12]}"
+    parts = [
+        str(facts["count"] or 0),
+        facts["latest"].isoformat() if facts["latest"] else "-",
+        facts["published"].isoformat() if facts["published"] else "-",
+        str(members["count"]),
+        members["digest"] or "-",
+    ]
+    return f"f{facts['count'] or 0}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
 def facts_frame(*, schools: list[int], periods: list[int]) -> pd.DataFrame:

@@ -744,8 +744,12 @@ def build_academy_view(
     catalogue: Catalogue,
     period: str,
     basis: Basis,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
 ) -> dict[str, Any]:
     """Per-cluster totals for one period and the national total, for the department.
+
+    ``marks`` are the schools' marks on this basis (`marks_on_basis`), rolled up as
+    the snapshots roll them up.
 
     Each school counts once, in its cluster of the period's year. The national total
     is the sum over clusters, so schools with figures but no cluster that year are
@@ -765,7 +769,7 @@ def build_academy_view(
         schools=rostered["school"].tolist(),
         catalogue=catalogue,
     )
-    figures = school_rollups(wide=typed, catalogue=catalogue)
+    figures = school_rollups(wide=typed, catalogue=catalogue, marks=marks)
     wide = rolled_table(figures, catalogue)
     codes = [code for code in wide.columns if wide[code].notna().any()]
     reporting = used.groupby("cluster")["school"].nunique()

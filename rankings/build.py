@@ -55,7 +55,7 @@ from aggregation.transforms import (
     period_year,
     year_roster,
 )
-from catalogue.rollup import descendants, school_figures
+from catalogue.rollup import Mark, descendants, school_figures
 from catalogue.spec import Catalogue
 from rankings.scoring import (
     LECTURERS_CODE,
@@ -175,13 +175,19 @@ def scheme_indicators(scheme: Scheme) -> list[str]:
 # --------------------------------------------------------------------------- inputs
 
 
-def roll_up_totals(facts: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFrame, pd.DataFrame]:
+def roll_up_totals(
+    facts: pd.DataFrame,
+    catalogue: Catalogue,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill absent totals under the catalogue's one roll-up rule (module docstring).
 
     ``facts`` must be on a basis (one row per school, period, indicator). Returns the
     facts with the derived rows appended, and the derived rows alone (school, period,
     indicator, state: "complete" for the sum of a complete split, "partial" for a
-    lower bound).
+    lower bound). ``marks`` (school → indicator → "not_applicable" | "not_reported",
+    the publications' marks on the same basis) make the ranking's roll-up the
+    snapshot's: a part marked not applicable counts 0 and completes its split.
     """
     derived_columns = ["school", "period", "indicator", "state"]
     if facts.empty or not catalogue.splits:
@@ -194,10 +200,15 @@ def roll_up_totals(facts: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFr
         }
         status = dict(zip(group["indicator"], group["status"], strict=True))
         version = dict(zip(group["indicator"], group["version"], strict=True))
-        for code, figure in school_figures(catalogue=catalogue, values=typed).items():
+        school_marks = (marks or {}).get(str(school))
+        for code, figure in school_figures(
+            catalogue=catalogue, values=typed, marks=school_marks
+        ).items():
             if not figure.derived or figure.value is None:
                 continue
             parts = [part for part in descendants(catalogue, code) if part in typed]
+            if not parts:
+                continue
             rows.append(
                 {
                     "school": school,
@@ -222,7 +233,13 @@ def roll_up_totals(facts: pd.DataFrame, catalogue: Catalogue) -> tuple[pd.DataFr
 
 
 def ranking_inputs(
-    *, facts: pd.DataFrame, members: pd.DataFrame, catalogue: Catalogue, period: str, basis: str
+    *,
+    facts: pd.DataFrame,
+    members: pd.DataFrame,
+    catalogue: Catalogue,
+    period: str,
+    basis: str,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
 ) -> tuple[pd.DataFrame, pd.Series, pd.Series, dict[str, set[str]]]:
     """(values, data_state, clusters, derived) for `score_schools` and the leaderboards.
 
@@ -231,7 +248,7 @@ def ranking_inputs(
     scoped = _fact_frame(facts)
     scoped = scoped[scoped["period"] == period]
     used = facts_on_basis(scoped, basis)  # type: ignore[arg-type]
-    rolled, derived_rows = roll_up_totals(used, catalogue)
+    rolled, derived_rows = roll_up_totals(used, catalogue, marks)
     values, state, clusters = scoring_inputs(
         facts=rolled,
         members=_member_frame(members),
@@ -245,9 +262,16 @@ def ranking_inputs(
 
 
 def ranking_fingerprint(
-    *, facts: pd.DataFrame, members: pd.DataFrame, period: str, basis: str, catalogue_version: int
+    *,
+    facts: pd.DataFrame,
+    members: pd.DataFrame,
+    period: str,
+    basis: str,
+    catalogue_version: int,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
 ) -> str:
-    """SHA-256 over the period's fact rows, the year's roster, the basis and catalogue."""
+    """SHA-256 over the period's fact rows, the year's roster, the basis, the catalogue
+    and the schools' marks (a mark changes a roll-up without changing any fact)."""
     scoped = _fact_frame(facts)
     scoped = scoped[scoped["period"] == period]
     roster = year_roster(members=_member_frame(members), year=period_year(period))
@@ -255,6 +279,13 @@ def ranking_fingerprint(
     digest.update(input_fingerprint(scoped).encode())
     lines = sorted(f"{school}\x1f{cluster}" for school, cluster in roster.itertuples(index=False))
     digest.update("\x1e".join(lines).encode())
+    if marks:
+        marked = sorted(
+            f"{school}\x1f{code}\x1f{mark}"
+            for school, codes in marks.items()
+            for code, mark in codes.items()
+        )
+        digest.update(("\x1d" + "\x1e".join(marked)).encode())
     return digest.hexdigest()
 
 
@@ -269,6 +300,7 @@ def build_ranking(
     period: str,
     scheme: Scheme,
     basis: str,
+    marks: Mapping[str, Mapping[str, Mark]] | None = None,
 ) -> dict[str, Any]:
     """The stored ranking of one period: JSON-ready (dicts, lists, str, int, float, None).
 
@@ -278,7 +310,7 @@ def build_ranking(
     ``clusters``: `cluster_comparison`.
     """
     values, state, clusters, derived = ranking_inputs(
-        facts=facts, members=members, catalogue=catalogue, period=period, basis=basis
+        facts=facts, members=members, catalogue=catalogue, period=period, basis=basis, marks=marks
     )
     result = score_schools(values=values, data_state=state, clusters=clusters, scheme=scheme)
     inputs = scheme_indicators(scheme)

@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aggregation.models import Basis
-from aggregation.selectors import facts_frame_for_period, facts_marker, members_frame
+from aggregation.selectors import (
+    facts_frame_for_period,
+    facts_marker,
+    marks_for_period,
+    members_frame,
+)
 from aggregation.transforms import period_sort_key
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
@@ -450,6 +455,7 @@ def leaderboard_read(*, period: Period, code: str, basis: str) -> list[dict[str,
             catalogue=catalogue,
             period=period.code,
             basis=basis,
+            marks=marks_for_period(period=period, basis=basis),  # type: ignore[arg-type]
         )
         rows = indicator_leaderboard(
             values=values,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from aggregation.models import Basis, Fact
-from aggregation.selectors import facts_marker, members_frame
+from aggregation.selectors import facts_marker, marks_for_period, members_frame
 from aggregation.transforms import FACT_COLUMNS
 from catalogue.models import Period
 from catalogue.selectors import catalogue_for_year
@@ -345,6 +345,7 @@ def ranking_compute(*, period: Period, force: bool = False) -> RankingOutcome:
         marker = facts_marker(period=period)
         facts = _period_facts(period)
         members = members_frame(year=period.year)
+        marks = marks_for_period(period=period, basis=scheme.basis)  # type: ignore[arg-type]
         catalogue = catalogue_for_year(period.year)
         fingerprint = ranking_fingerprint(
             facts=facts,
@@ -352,6 +353,7 @@ def ranking_compute(*, period: Period, force: bool = False) -> RankingOutcome:
             period=period.code,
             basis=scheme.basis,
             catalogue_version=catalogue.version,
+            marks=marks,
         )
         existing = Ranking.objects.filter(
             period=period, scheme=scheme, scheme_version=scheme.version, fingerprint=fingerprint
@@ -369,6 +371,7 @@ def ranking_compute(*, period: Period, force: bool = False) -> RankingOutcome:
             period=period.code,
             scheme=domain,
             basis=scheme.basis,
+            marks=marks,
         )
         data["scheme"] = scheme_to_dict(domain)
         now = timezone.now()

@@ -1047,3 +1047,28 @@ def test_academy_view_leads_with_the_four_headline_totals():
             assert (row["value"], row["state"]) == (None, "not_in_catalogue")
     national_classes = view["headline"][0]
     assert national_classes["value"] == view["national"]["training.classes"]
+
+
+def test_academy_view_reads_the_schools_marks_like_the_snapshot():
+    """Back Kạn marks its short courses not applicable: its intermediate classes then
+    give a complete total, in the academy view as on the board."""
+    members = pd.DataFrame(
+        [{"school": "backan", "cluster": "midlands", "year": 2024, "role": "member"}]
+    )
+    facts = frame([fact("backan", "training.classes_tc", 4)])
+    catalogue = make_catalogue()
+
+    def classes(marks=None):
+        view = build_academy_view(
+            facts=facts,
+            members=members,
+            catalogue=catalogue,
+            period=PERIOD,
+            basis="accepted",
+            marks=marks,
+        )
+        return view["clusters"][0]["figures"]["training.classes"]
+
+    assert classes()["state"] == "partial"
+    marked = classes({"backan": {"training.classes_short": "not_applicable"}})
+    assert (marked["value"], marked["state"]) == (4, "complete")

@@ -235,3 +235,35 @@ def test_xlsx_numbers_stay_numbers_and_text_is_safe():
     assert rows[-2] == ("'=cmd|' /C calc'!A0", 1.5)
     assert rows[-1] == ("x", None)
     assert sheet.cell(row=len(rows) - 1, column=2).data_type == "n"
+
+
+def test_a_part_marked_not_applicable_completes_the_rankings_roll_up():
+    """The rankings read the schools' marks like the snapshot: a programme the school
+    marks not applicable counts 0, so its other programmes give a complete total."""
+    programmes = [child.code for child in CATALOGUE.splits["research.projects"]["level"]]
+    typed, marked = programmes[0], programmes[1:]
+    frame = facts(("a", "2024-H1", typed, 3, "accepted", 1))
+    _rolled, without = roll_up_totals(frame, CATALOGUE)
+    assert without.set_index("indicator").loc["research.projects", "state"] == "partial"
+    marks = {"a": dict.fromkeys(marked, "not_applicable")}
+    rolled, derived = roll_up_totals(frame, CATALOGUE, marks)
+    assert derived.set_index("indicator").loc["research.projects", "state"] == "complete"
+    assert rolled.set_index("indicator").loc["research.projects", "value"] == 3
+
+
+def test_marks_change_the_ranking_fingerprint():
+    frame = facts(("a", "2024-H1", "research.projects.provincial", 3, "accepted", 1))
+    roster = members(("a", "north"))
+
+    def fingerprint(marks=None):
+        return ranking_fingerprint(
+            facts=frame,
+            members=roster,
+            period="2024-H1",
+            basis="accepted",
+            catalogue_version=2024,
+            marks=marks,
+        )
+
+    assert fingerprint() == fingerprint({})
+    assert fingerprint() != fingerprint({"a": {"research.projects.school": "not_applicable"}})
