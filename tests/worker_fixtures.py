@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,8 +94,16 @@ def wait_until_ready(worker: RunningWorker, timeout: float = 60) -> None:
 def celery_worker_process(
     django_db_setup: object, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningWorker]:
+    with worker_running(tmp_path_factory.mktemp("worker")) as worker:
+        yield worker
+
+
+@contextmanager
+def worker_running(log_dir: Path) -> Iterator[RunningWorker]:
+    """A real worker on a queue of its own (and this session's queues), logging into
+    `log_dir`, stopped on exit."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    log_path = log_dir / "worker.log"
     worker = RunningWorker(start_worker(queue, log_path), queue, log_path)
     try:
         wait_until_ready(worker)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,7 +41,7 @@ from tenants.models import Cluster, ClusterMembership, School
 from tests.browser.conftest import login, screenshot
 from tests.seeds import required_totals, seed_002
 from tests.waiting import wait_for
-from tests.worker_fixtures import RunningWorker, start_worker, wait_until_ready
+from tests.worker_fixtures import RunningWorker, worker_running
 from tests.world import NORTH
 
 pytestmark = pytest.mark.browser
@@ -179,19 +178,9 @@ def drain(worker: RunningWorker, timeout: float = 60) -> None:
 @pytest.fixture
 def report_worker(lead_half_year: None, tmp_path: Path) -> Iterator[RunningWorker]:
     """The real worker on this session's queues; stopped, once idle, before the cleanup."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    log_path = tmp_path / "worker.log"
-    worker = RunningWorker(start_worker(queue, log_path), queue, log_path)
-    try:
-        wait_until_ready(worker)
+    with worker_running(tmp_path) as worker:
         yield worker
         drain(worker)
-    finally:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=15)
-        except Exception:
-            worker.process.kill()
 
 
 # --- the journey ---------------------------------------------------------------------------------

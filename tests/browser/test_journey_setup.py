@@ -17,7 +17,6 @@ look at (test-artifacts/)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -46,7 +45,7 @@ from tenants.models import Cluster, ClusterMembership, School
 from tenants.services import department_role_grant, user_ensure
 from tests.browser.conftest import login, screenshot
 from tests.browser.test_journey_lead import drain
-from tests.worker_fixtures import RunningWorker, start_worker, wait_until_ready
+from tests.worker_fixtures import RunningWorker, worker_running
 
 pytestmark = pytest.mark.browser
 
@@ -130,19 +129,9 @@ def setup_world(db: None) -> Iterator[None]:
 
 @pytest.fixture
 def provisioning_worker(setup_world: None, tmp_path: Path) -> Iterator[RunningWorker]:
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    log_path = tmp_path / "worker.log"
-    worker = RunningWorker(start_worker(queue, log_path), queue, log_path)
-    try:
-        wait_until_ready(worker)
+    with worker_running(tmp_path) as worker:
         yield worker
         drain(worker)
-    finally:
-        worker.process.terminate()
-        try:
-            worker.process.wait(timeout=15)
-        except Exception:
-            worker.process.kill()
 
 
 def test_the_department_sets_up_a_new_cluster_from_its_browser(site, new_page, provisioning_worker):
