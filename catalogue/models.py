@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from core.language import pick
+
 
 class PeriodKind(models.TextChoices):
     H1 = "H1", "6 tháng đầu năm"
@@ -40,6 +42,11 @@ class Period(models.Model):
     @property
     def label_vi(self) -> str:
         return f"{PeriodKind(self.kind).label} {self.year}"
+
+    @property
+    def label(self) -> str:
+        """The period's name in the reader's language."""
+        return pick(self.label_vi, self.label_en)
 
     @property
     def label_en(self) -> str:

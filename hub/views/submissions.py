@@ -127,10 +127,6 @@ def _actor(request: HttpRequest) -> Actor:
     )
 
 
-def _period_label(period: Period) -> str:
-    return pick(period.label_vi, period.label_en)
-
-
 def _label(indicator: IndicatorSpec) -> str:
     return pick(indicator.label_vi, indicator.label_en)
 
@@ -185,7 +181,7 @@ def period_rows(request: HttpRequest) -> list[dict[str, object]]:
         rows.append(
             {
                 "period": period,
-                "label": _period_label(period),
+                "label": period.label,
                 "status": status,
                 "status_label": STATUS_LABELS.get(status, status),
                 "closed": locked and status in EDITABLE_STATUSES,
@@ -474,7 +470,7 @@ def _render_page(
     narratives = typed.narratives if typed is not None and typed.narratives else current.narratives
     context = {
         "period": period,
-        "period_label": _period_label(period),
+        "period_label": period.label,
         "submission": submission,
         "status": status_code,
         "status_label": STATUS_LABELS.get(status_code, status_code),
@@ -581,7 +577,7 @@ def _submit(request: HttpRequest, period: Period, version: int | None) -> HttpRe
         return redirect("submission", period_code=period.code)
     messages.success(
         request,
-        _("Đã gửi báo cáo %(period)s đến trường cụm trưởng.") % {"period": _period_label(period)},
+        _("Đã gửi báo cáo %(period)s đến trường cụm trưởng.") % {"period": period.label},
     )
     return redirect("submission", period_code=period.code)
 
@@ -609,7 +605,7 @@ def submission_confirm(request: HttpRequest, period_code: str) -> HttpResponse:
         "submissions/confirm.html",
         {
             "period": period,
-            "period_label": _period_label(period),
+            "period_label": period.label,
             "submission": submission,
             "status_label": STATUS_LABELS.get(submission.status, submission.status),
             "lock": _editing_lock(submission, period),
@@ -735,7 +731,7 @@ def submission_history(request: HttpRequest, period_code: str) -> HttpResponse:
         "submissions/history.html",
         {
             "period": period,
-            "period_label": _period_label(period),
+            "period_label": period.label,
             "status": status_code,
             "status_label": STATUS_LABELS.get(status_code, status_code),
             "entries": entries,

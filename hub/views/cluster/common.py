@@ -137,9 +137,5 @@ def school_url(request: HubRequest, slug: str, path: str) -> str:
     return f"{request.scheme}://{school_host(slug)}{suffix}{path}"
 
 
-def period_label(period: Period) -> str:
-    return pick(period.label_vi, period.label_en)
-
-
 def cluster_name(cluster: Cluster) -> str:
     return pick(cluster.name_vi, cluster.name_en)

@@ -28,7 +28,6 @@ from hub.views.cluster.common import (
     cluster_name,
     open_viewer,
     page_url,
-    period_label,
 )
 from tenants.access import can_write_declared, require_declared_writer
 
@@ -128,7 +127,7 @@ def cluster_declared_page(request: HubRequest, cluster_slug: str, period_code: s
             "cluster": cluster,
             "period": period,
             "cluster_name": cluster_name(cluster),
-            "period_label": period_label(period),
+            "period_label": period.label,
             "role_label": ROLE_LABELS.get(viewer.role, viewer.role),
             "can_edit": can_edit,
             "formset": formset,

@@ -12,7 +12,7 @@ from aggregation.selectors import snapshot_pairs
 from catalogue.models import Period
 from catalogue.selectors import periods_list
 from hub.http import HubRequest, page_user
-from hub.views.cluster.common import ROLE_LABELS, cluster_name, period_label
+from hub.views.cluster.common import ROLE_LABELS, cluster_name
 from tenants.access import DEPARTMENT, reviewer_memberships
 from tenants.models import Cluster, School
 from tenants.selectors import clusters_by_id, department_membership
@@ -40,7 +40,7 @@ def cluster_links(
             "cluster": cluster,
             "cluster_name": cluster_name(cluster),
             "period": period,
-            "period_label": period_label(period),
+            "period_label": period.label,
             "role_label": ROLE_LABELS.get(role, role),
         }
         for cluster, period, role in pairs

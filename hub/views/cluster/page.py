@@ -31,7 +31,6 @@ from hub.views.cluster.common import (
     lead_only,
     open_viewer,
     page_url,
-    period_label,
 )
 from hub.views.cluster.figures import (
     charts,
@@ -86,7 +85,7 @@ def render_page(
         "cluster": cluster,
         "cluster_name": cluster_name(cluster),
         "period": period,
-        "period_label": period_label(period),
+        "period_label": period.label,
         "role_label": ROLE_LABELS.get(viewer.role, viewer.role),
         "basis": basis,
         "basis_label": BASIS_LABELS.get(basis, basis),

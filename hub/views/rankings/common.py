@@ -12,7 +12,6 @@ from django.utils.text import slugify
 from catalogue.models import Period
 from catalogue.selectors import period_get
 from core.filetypes import XLSX
-from core.language import pick
 from hub.http import HubRequest
 from rankings.access import RankingAccess, ranking_access, require_view
 from rankings.exports import Export
@@ -48,7 +47,7 @@ def common(request: HubRequest, period: Period | None, access: RankingAccess) ->
         "access": request.access,
         "ranking_access": access,
         "period": period,
-        "period_label": pick(period.label_vi, period.label_en) if period else "",
+        "period_label": period.label if period else "",
         "periods": periods_all(),
         "nav_clusters": clusters_visible(year=period.year, access=access, names=names())
         if period is not None

@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from catalogue.selectors import period_by_code
-from core.language import pick
 from hub.http import HubRequest
 from hub.views.errors import page
 from hub.views.rankings.common import common
@@ -34,7 +33,7 @@ def rankings_index(request: HubRequest) -> HttpResponse:
             "rows": [
                 {
                     "period": period,
-                    "label": pick(period.label_vi, period.label_en),
+                    "label": period.label,
                     "clusters": own_clusters.get(period.year, []),
                     "has_scheme": bool(schemes.get(period.year)),
                 }

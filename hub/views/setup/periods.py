@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from administration import selectors, services
 from catalogue.selectors import period_get
 from core.errors import DomainError
-from core.language import pick
 from hub.http import HubRequest
 from hub.views.setup.common import (
     actor,
@@ -58,7 +57,7 @@ def _render(
     periods = [
         {
             "period": period,
-            "label": pick(period.label_vi, period.label_en),
+            "label": period.label,
             "opens_on": show_date(period.opens_on),
             "deadline": show_date(period.deadline),
             "closes_on": show_date(period.closes_on),

@@ -21,7 +21,6 @@ from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
     megabytes,
-    period_label,
     posted_int,
     problem_rows,
     read_posted,
@@ -63,7 +62,7 @@ def _groups(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "school": slug,
                 "school_name": school.name_vi if school else slug,
                 "period": code,
-                "period_label": period_label(period) if period else code,
+                "period_label": period.label if period else code,
                 "rows": change_rows(catalogue, by_group[(slug, code)]),
             }
         )

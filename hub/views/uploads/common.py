@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 
-from catalogue.models import Period
 from catalogue.spec import UNITS, Catalogue
 from core.language import current_language, pick
 from hub.http import HubRequest
@@ -17,10 +16,6 @@ from submissions.spreadsheets import UploadKind, UploadRefused, check_upload_siz
 
 def megabytes(limit: int) -> int:
     return limit // (1024 * 1024)
-
-
-def period_label(period: Period) -> str:
-    return pick(period.label_vi, period.label_en)
 
 
 def read_posted(file: UploadedFile, kind: UploadKind) -> tuple[bytes | None, str]:

@@ -22,7 +22,6 @@ from hub.views.errors import page
 from hub.views.uploads.common import (
     change_rows,
     megabytes,
-    period_label,
     posted_int,
     problem_rows,
     read_posted,
@@ -113,7 +112,7 @@ def _render(
     )
     context = {
         "period": period,
-        "period_label": period_label(period),
+        "period_label": period.label,
         "lock": _lock(period),
         "max_mb": megabytes(MAX_BYTES),
         "result": result,
